@@ -1,0 +1,4 @@
+import DeeprKit
+import Foundation
+
+exit(DeeprManager.main(Array(CommandLine.arguments.dropFirst())))

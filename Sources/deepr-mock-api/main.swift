@@ -1,0 +1,4 @@
+import Foundation
+import MockServerKit
+
+exit(MockServerCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))
