@@ -18,6 +18,9 @@ public struct JobLog: Sendable {
     public let repeatedLines: Int
     /// Total number of lines, counting a last line without a newline.
     public let lineCount: Int
+    /// The number of the last line when it is malformed and lacks its newline: most likely
+    /// a record whose write was cut short. It is also listed in `skippedLines`.
+    public var tornFinalLine: Int? = nil
 
     /// An empty log, for a file that does not exist yet.
     public static func empty(path: String) -> JobLog {
@@ -66,12 +69,18 @@ public struct JobLog: Sendable {
             skipped.append(contentsOf: result.skipped.map { $0 + lineOffset })
             lineOffset += result.lineCount
         }
+        var torn: Int? = nil
+        if let last = skipped.last, last == lineOffset, bytes.count > 0, bytes.buffer[bytes.count - 1] != 0x0A {
+            torn = last
+        }
         if repeated > 0 {
             // Keep line order: a repeated id sits where its winning line is.
             jobs.sort { $0.lineNumber < $1.lineNumber }
         }
-        return JobLog(path: path, bytes: bytes, jobs: jobs, skippedLines: skipped, repeatedLines: repeated,
-                      lineCount: lineOffset)
+        var log = JobLog(path: path, bytes: bytes, jobs: jobs, skippedLines: skipped, repeatedLines: repeated,
+                         lineCount: lineOffset)
+        log.tornFinalLine = torn
+        return log
     }
 
     /// One result slot per chunk; each worker writes only its own slot.

@@ -152,8 +152,10 @@ extension Timestamp {
             return Timestamp(microseconds: Int64((value * 1_000_000).rounded()))
         }
 
-        for _ in fractionDigits..<6 where fractionDigits < 6 {
+        var scaledDigits = fractionDigits
+        while scaledDigits < 6 {
             fraction *= 10
+            scaledDigits += 1
         }
         var micros = whole * 1_000_000 + fraction + (roundUp ? 1 : 0)
         if negative { micros = -micros }
@@ -219,8 +221,10 @@ extension Timestamp {
                 index += 1
             }
             guard count > 0 else { return nil }
-            for _ in count..<6 where count < 6 {
+            var scaledDigits = count
+            while scaledDigits < 6 {
                 fraction *= 10
+                scaledDigits += 1
             }
             if roundUp { fraction += 1 }
         }

@@ -61,7 +61,8 @@ public enum JobReference {
 
         let bare = reference.hasPrefix("resp_") ? String(reference.dropFirst(5)) : reference
         guard bare.count >= minimumPrefixLength else {
-            throw DeeprError.usage("job id prefix '\(reference)' is too short: give at least \(minimumPrefixLength) characters after 'resp_'")
+            throw DeeprError.usage("job id prefix '\(reference)' is too short: give at least \(minimumPrefixLength) characters after 'resp_'",
+                                   hint: "press TAB after a few characters to see the matching ids")
         }
 
         var matches = try session.store.ids(withPrefix: "resp_" + bare, limit: 11)

@@ -73,7 +73,11 @@ public final class Session: @unchecked Sendable {
     }
 
     private func reportSkippedLines(_ log: JobLog) {
-        let skipped = log.skippedLines
+        var skipped = log.skippedLines
+        if let torn = log.tornFinalLine {
+            skipped.removeAll { $0 == torn }
+            warning("line \(torn) of \(log.path) is an incomplete final record (no newline at the end, not valid JSON); it is kept as it is, and the next append starts on a new line")
+        }
         guard !skipped.isEmpty else { return }
         let shownCount = settings.verbose ? skipped.count : min(skipped.count, 20)
         var numbers = skipped.prefix(shownCount).map(String.init).joined(separator: ", ")
