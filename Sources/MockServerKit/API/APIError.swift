@@ -1,4 +1,4 @@
-/// OpenAI-style error answers: `{"error": {"message", "type", "param", "code"}}`, with all
+/// OpenAI-style error responses: `{"error": {"message", "type", "param", "code"}}`, with all
 /// four keys present as the API sends them.
 enum APIError {
     static func response(
@@ -28,18 +28,19 @@ enum APIError {
     }
 
     static func methodNotAllowed(method: String, path: String, allowed: [String]) -> HTTPResponse {
-        var answer = response(
-            status: 405, message: "Method \(method) is not allowed for \(path). Use \(allowed.joined(separator: " or ")).")
-        answer.headers.append(("allow", allowed.joined(separator: ", ")))
-        return answer
+        var rejection = response(
+            status: 405,
+            message: "Method \(method) is not allowed for \(path). Use \(allowed.joined(separator: " or ")).")
+        rejection.headers.append(("allow", allowed.joined(separator: ", ")))
+        return rejection
     }
 
-    /// The body a fault sends when it gives a status but no body.
+    /// Returns the body a fault sends when it gives a status but no body.
     static func standardFaultBody(status: Int) -> JSONValue {
         switch status {
         case 401:
             return body(
-                message: "Incorrect API key provided. The mock was told to reject this request.",
+                message: "Incorrect API key provided. A scenario fault rejected this request with 401.",
                 type: "invalid_request_error", param: nil, code: "invalid_api_key")
         case 429:
             return body(

@@ -5,7 +5,7 @@ struct Authenticator: Sendable {
     /// The only key accepted, or `nil` to accept any non-empty bearer token.
     let expectedKey: String?
 
-    /// Returns a 401 answer when the request lacks an acceptable key, else `nil`.
+    /// Returns a 401 response when the request has no acceptable key, else `nil`.
     func rejection(for request: HTTPRequest) -> HTTPResponse? {
         guard let token = Self.bearerToken(request.header("authorization")) else {
             return APIError.response(

@@ -1,4 +1,4 @@
-/// Answers the test-control paths under `/__mock/`, which need no API key and meet no faults.
+/// Handles the test-control paths under `/__mock/`, which need no API key and meet no faults.
 ///
 /// - `GET /__mock/requests` returns the request log as a JSON array.
 /// - `POST /__mock/reset` clears the request log and returns `{"cleared": N}`.
@@ -9,7 +9,7 @@ struct ControlRoutes: Sendable {
         path == "/__mock" || path.hasPrefix("/__mock/")
     }
 
-    func answer(_ request: HTTPRequest) -> HTTPResponse {
+    func response(for request: HTTPRequest) -> HTTPResponse {
         switch (request.method, request.path) {
         case ("GET", "/__mock/requests"):
             return .json(200, .array(requestLog.snapshot()))

@@ -7,7 +7,7 @@
 enum CreateRequest {
     enum Outcome {
         case created(MockJob)
-        /// The request is invalid; the response says why.
+        /// The request is invalid, and the response explains why.
         case rejected(HTTPResponse)
     }
 
@@ -17,7 +17,8 @@ enum CreateRequest {
             request = try JSONParser.parse(body)
         } catch {
             return .rejected(
-                APIError.response(status: 400, message: "The request body is not valid JSON (\(error)). Send a JSON object."))
+                APIError.response(
+                    status: 400, message: "The request body is not valid JSON (\(error)). Send a JSON object."))
         }
         guard request.objectMembers != nil else {
             return .rejected(APIError.response(status: 400, message: "The request body must be a JSON object."))

@@ -1,8 +1,8 @@
-/// Answers the Responses API paths under `/v1` after checking the bearer key.
+/// Handles the Responses API paths under `/v1` after checking the bearer key.
 ///
 /// - `POST /v1/responses` creates a background job.
 /// - `GET /v1/responses/{id}` returns the job's body at this moment.
-/// - `DELETE /v1/responses/{id}` removes the job; later requests for it get 404.
+/// - `DELETE /v1/responses/{id}` removes the job, and later requests for it get 404.
 /// - `POST /v1/responses/{id}/cancel` cancels an active job.
 /// - `GET /v1/responses/{id}/input_items` lists the prompt as one input message.
 struct ResponsesRoutes: Sendable {
@@ -22,7 +22,7 @@ struct ResponsesRoutes: Sendable {
         return String(segments[3])
     }
 
-    func answer(_ request: HTTPRequest) -> HTTPResponse {
+    func response(for request: HTTPRequest) -> HTTPResponse {
         if let rejection = authenticator.rejection(for: request) {
             return rejection
         }
@@ -39,7 +39,7 @@ struct ResponsesRoutes: Sendable {
             }
             return create(request)
         case 3:
-            return answerResponse(request, id: segments[2])
+            return handleResponsePath(request, id: segments[2])
         case 4 where segments[3] == "cancel":
             guard request.method == "POST" else {
                 return APIError.methodNotAllowed(method: request.method, path: request.path, allowed: ["POST"])
@@ -57,13 +57,13 @@ struct ResponsesRoutes: Sendable {
 
     // MARK: - Handlers
 
-    private func answerResponse(_ request: HTTPRequest, id: String) -> HTTPResponse {
+    private func handleResponsePath(_ request: HTTPRequest, id: String) -> HTTPResponse {
         guard ResponseID.isValid(id) else {
             return APIError.notFound(id: String(id.prefix(200)))
         }
         switch request.method {
         case "GET":
-            return jobs.payload(id: id).map(Self.response) ?? APIError.notFound(id: id)
+            return jobs.payload(id: id).map(Self.httpResponse) ?? APIError.notFound(id: id)
         case "DELETE":
             guard jobs.delete(id: id) else {
                 return APIError.notFound(id: id)
@@ -77,7 +77,7 @@ struct ResponsesRoutes: Sendable {
     private func create(_ request: HTTPRequest) -> HTTPResponse {
         switch CreateRequest.makeJob(body: request.body, now: now(), clock: clock) {
         case .created(let job):
-            return Self.response(jobs.insert(job))
+            return Self.httpResponse(jobs.insert(job))
         case .rejected(let rejection):
             return rejection
         }
@@ -91,7 +91,7 @@ struct ResponsesRoutes: Sendable {
         case .notFound:
             return APIError.notFound(id: id)
         case .cancelled(let payload):
-            return Self.response(payload)
+            return Self.httpResponse(payload)
         case .alreadyCompleted:
             return APIError.response(
                 status: 400, message: "Cannot cancel a completed response.", param: "response_id",
@@ -110,7 +110,7 @@ struct ResponsesRoutes: Sendable {
         return .json(200, list)
     }
 
-    private static func response(_ payload: ResponsePayload) -> HTTPResponse {
+    private static func httpResponse(_ payload: ResponsePayload) -> HTTPResponse {
         switch payload {
         case .json(let value):
             return .json(200, value)

@@ -35,7 +35,7 @@ public struct MockServerOptions: Sendable {
           --scenario FILE         JSON file with outcomes, forced statuses, raw bodies and faults.
           --queued-seconds S      Seconds an active job stays queued (default 2).
           --running-seconds S     Seconds it then stays in_progress before it ends (default 20).
-          --latency-ms N          Delay added before every API answer, in milliseconds (default 0).
+          --latency-ms N          Delay added before every API response, in milliseconds (default 0).
           --request-log FILE      Also append every request record to FILE as one JSON line.
           --api-key KEY           Accept only this bearer key (default: any non-empty key).
           -h, --help              Show this help.

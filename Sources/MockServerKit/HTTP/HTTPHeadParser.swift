@@ -11,7 +11,7 @@ struct ParsedHead {
     var expectsContinue: Bool
 }
 
-/// Why a request head was rejected, with the HTTP status to answer.
+/// The reason a request head was rejected, with the HTTP status to respond with.
 struct HTTPHeadError: Error {
     var status: Int
     var message: String
@@ -147,7 +147,7 @@ enum HTTPHeadParser {
         byte == 0x20 || byte == 0x09
     }
 
-    /// Whether `byte` may appear in an RFC 9110 token (method and field names).
+    /// Returns whether `byte` may appear in an RFC 9110 token (method and field names).
     static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),

@@ -1,18 +1,18 @@
 /// One parsed HTTP/1.x request.
-public struct HTTPRequest: Sendable {
+struct HTTPRequest: Sendable {
     /// The method as sent, for example `GET`. Methods are case-sensitive in HTTP.
-    public var method: String
+    var method: String
     /// The request target without its query, for example `/v1/responses/resp_1`.
-    public var path: String
+    var path: String
     /// The text after `?` in the request target, or `nil` when there is none.
-    public var query: String?
+    var query: String?
     /// `HTTP/1.0` or `HTTP/1.1`.
-    public var version: String
+    var version: String
     /// Header fields in arrival order, with lower-cased names and trimmed values.
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
+    var headers: [(name: String, value: String)]
+    var body: [UInt8]
 
-    public init(
+    init(
         method: String, path: String, query: String?, version: String,
         headers: [(name: String, value: String)], body: [UInt8]
     ) {
@@ -25,7 +25,7 @@ public struct HTTPRequest: Sendable {
     }
 
     /// Returns the field named `name` (any case), with repeated fields joined by `", "`.
-    public func header(_ name: String) -> String? {
+    func header(_ name: String) -> String? {
         let wanted = name.lowercased()
         let values = headers.filter { $0.name == wanted }.map(\.value)
         return values.isEmpty ? nil : values.joined(separator: ", ")
@@ -33,7 +33,7 @@ public struct HTTPRequest: Sendable {
 
     /// Whether the client asked to keep the connection open: HTTP/1.1 unless it sent
     /// `Connection: close`, HTTP/1.0 only when it sent `Connection: keep-alive`.
-    public var wantsKeepAlive: Bool {
+    var wantsKeepAlive: Bool {
         let tokens = (header("connection") ?? "")
             .lowercased()
             .split(separator: ",")

@@ -1,11 +1,11 @@
 import Foundation
 
-/// What `HTTPRequestReader.nextRequest()` found on the connection.
+/// The result of `HTTPRequestReader.nextRequest()`.
 enum HTTPReadResult {
     case request(HTTPRequest)
     /// The peer closed the connection, or stayed idle past the timeout, between requests.
     case closed
-    /// The bytes are not an acceptable request. The server answers `status` and closes.
+    /// The bytes are not an acceptable request. The server responds with `status` and closes.
     case rejected(status: Int, message: String)
 }
 
@@ -101,7 +101,7 @@ final class HTTPRequestReader {
         }
     }
 
-    /// Drops empty lines before a request line, which RFC 9112 asks servers to ignore.
+    /// Drops empty lines before a request line, as robust HTTP/1.1 servers do.
     private func dropLeadingLineBreaks() {
         let count = buffer.prefix(while: { $0 == 0x0D || $0 == 0x0A }).count
         if count > 0 {

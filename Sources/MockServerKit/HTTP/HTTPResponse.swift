@@ -6,22 +6,22 @@ import Foundation
 /// `openai-*` fields itself. A field in `headers` with the same name replaces the default
 /// one, except `content-length` and `connection`, which always follow the real body and
 /// connection state.
-public struct HTTPResponse: Sendable {
-    public var status: Int
+struct HTTPResponse: Sendable {
+    var status: Int
     /// Extra header fields, sent with their names exactly as given.
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
+    var headers: [(name: String, value: String)]
+    var body: [UInt8]
     /// Whether the server closes the connection after this response, whatever the client asked.
-    public var closesConnection = false
+    var closesConnection = false
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// Builds a response whose body is `value` in the API's pretty layout.
-    public static func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
+    static func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
         HTTPResponse(
             status: status,
             headers: [("content-type", "application/json")],
@@ -29,8 +29,11 @@ public struct HTTPResponse: Sendable {
         )
     }
 
-    /// Serializes the status line, header fields and body for the wire.
-    public func serialize(requestID: String, processingMilliseconds: Int, keepAlive: Bool) -> [UInt8] {
+    /// Serializes the status line, header fields and body for the wire. With `includeBody`
+    /// false (the response to `HEAD`) the body is left out but `content-length` still counts it.
+    func serialize(
+        requestID: String, processingMilliseconds: Int, keepAlive: Bool, includeBody: Bool = true
+    ) -> [UInt8] {
         var lines = ["HTTP/1.1 \(status) \(HTTPResponse.reasonPhrase(for: status))"]
         let given = Set(headers.map { $0.name.lowercased() })
 
@@ -53,12 +56,14 @@ public struct HTTPResponse: Sendable {
         lines.append("connection: \(keepAlive ? "keep-alive" : "close")")
 
         var output = Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)
-        output.append(contentsOf: body)
+        if includeBody {
+            output.append(contentsOf: body)
+        }
         return output
     }
 
     /// Returns the standard reason phrase for `status`, or `Status N` for codes without one.
-    public static func reasonPhrase(for status: Int) -> String {
+    static func reasonPhrase(for status: Int) -> String {
         switch status {
         case 100: return "Continue"
         case 200: return "OK"

@@ -1,9 +1,9 @@
 /// An error from `JSONParser`, with the byte offset where reading stopped.
-public struct JSONParseError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public var offset: Int
+struct JSONParseError: Error, CustomStringConvertible, Sendable {
+    var message: String
+    var offset: Int
 
-    public var description: String {
+    var description: String {
         "\(message) at byte \(offset)"
     }
 }
@@ -15,20 +15,20 @@ public struct JSONParseError: Error, CustomStringConvertible, Sendable {
 /// in strings and invalid UTF-8. A lone surrogate escape becomes U+FFFD because a Swift string
 /// cannot hold it. Nesting deeper than `maximumDepth` is rejected so that a hostile request
 /// body cannot overflow the stack.
-public struct JSONParser {
-    public static let maximumDepth = 256
+struct JSONParser {
+    static let maximumDepth = 256
 
     private let bytes: [UInt8]
     private var index = 0
 
     /// Parses `bytes` as one JSON document.
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         return try parser.parseDocument()
     }
 
     /// Parses `text` as one JSON document.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 
@@ -199,7 +199,8 @@ public struct JSONParser {
         let replacement = Unicode.Scalar(0xFFFD)!
 
         if (0xD800...0xDBFF).contains(first) {
-            let pairFollows = index + 1 < bytes.count
+            let pairFollows =
+                index + 1 < bytes.count
                 && bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u")
             guard pairFollows else {
                 return replacement
@@ -250,7 +251,7 @@ public struct JSONParser {
         _ = consume(UInt8(ascii: "-"))
 
         if consume(UInt8(ascii: "0")) {
-            // A leading zero stands alone: "01" is not a JSON number.
+            // A leading zero must be the only integer digit: "01" is not a JSON number.
         } else if !consumeDigits() {
             throw failure("expected a digit")
         }

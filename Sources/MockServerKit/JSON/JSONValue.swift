@@ -3,7 +3,7 @@
 /// The mock serves scenario bodies back as they were written, so it cannot use
 /// `JSONSerialization`, which loses both the key order and the spelling of numbers.
 /// Objects may hold duplicate keys, and lookups return the last one, as most JSON readers do.
-public enum JSONValue: Sendable, Equatable {
+enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// A number as its JSON literal text, for example `1.0` or `-3e2`.
@@ -12,32 +12,32 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([JSONMember])
 
-    /// A number value from an integer.
-    public static func int(_ value: Int) -> JSONValue {
+    /// Creates a number value from an integer.
+    static func int(_ value: Int) -> JSONValue {
         .number(String(value))
     }
 
-    /// A number value from a double. Swift prints whole doubles with `.0`, as JSON writers do.
+    /// Creates a number value from a double. Swift prints whole doubles with `.0`, as JSON writers do.
     /// Non-finite values have no JSON form and become `null`.
-    public static func double(_ value: Double) -> JSONValue {
+    static func double(_ value: Double) -> JSONValue {
         guard value.isFinite else {
             return .null
         }
         return .number(String(value))
     }
 
-    /// A string value, or `null` when the string is `nil`.
-    public static func optionalString(_ value: String?) -> JSONValue {
+    /// Creates a string value, or `null` when the string is `nil`.
+    static func optionalString(_ value: String?) -> JSONValue {
         value.map(JSONValue.string) ?? .null
     }
 }
 
 /// One key and value of a JSON object, in the order they appear.
-public struct JSONMember: Sendable, Equatable {
-    public var key: String
-    public var value: JSONValue
+struct JSONMember: Sendable, Equatable {
+    var key: String
+    var value: JSONValue
 
-    public init(_ key: String, _ value: JSONValue) {
+    init(_ key: String, _ value: JSONValue) {
         self.key = key
         self.value = value
     }
@@ -46,29 +46,29 @@ public struct JSONMember: Sendable, Equatable {
 // MARK: - Reading values
 
 extension JSONValue {
-    /// The value of the last member named `key`, or `nil` when this is not an object or has no such key.
-    public subscript(key: String) -> JSONValue? {
+    /// Returns the value of the last member named `key`, or `nil` when this is not an object or has no such key.
+    subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else {
             return nil
         }
         return members.last(where: { $0.key == key })?.value
     }
 
-    public var stringValue: String? {
+    var stringValue: String? {
         if case .string(let text) = self {
             return text
         }
         return nil
     }
 
-    public var boolValue: Bool? {
+    var boolValue: Bool? {
         if case .bool(let flag) = self {
             return flag
         }
         return nil
     }
 
-    public var doubleValue: Double? {
+    var doubleValue: Double? {
         if case .number(let literal) = self {
             return Double(literal)
         }
@@ -76,7 +76,7 @@ extension JSONValue {
     }
 
     /// The number as an integer, when it is one exactly (`3` and `3.0` qualify, `3.5` does not).
-    public var intValue: Int? {
+    var intValue: Int? {
         guard case .number(let literal) = self else {
             return nil
         }
@@ -89,27 +89,27 @@ extension JSONValue {
         return Int(number)
     }
 
-    public var arrayValue: [JSONValue]? {
+    var arrayValue: [JSONValue]? {
         if case .array(let items) = self {
             return items
         }
         return nil
     }
 
-    public var objectMembers: [JSONMember]? {
+    var objectMembers: [JSONMember]? {
         if case .object(let members) = self {
             return members
         }
         return nil
     }
 
-    public var isNull: Bool {
+    var isNull: Bool {
         self == .null
     }
 
     /// Returns a copy of this object with `key` set to `value`: an existing member keeps its
     /// position, a new one goes last. Other values are returned unchanged.
-    public func setting(_ key: String, to value: JSONValue) -> JSONValue {
+    func setting(_ key: String, to value: JSONValue) -> JSONValue {
         guard case .object(var members) = self else {
             return self
         }
@@ -128,32 +128,32 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     ExpressibleByBooleanLiteral, ExpressibleByNilLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral
 {
-    public init(stringLiteral value: String) {
+    init(stringLiteral value: String) {
         self = .string(value)
     }
 
-    public init(integerLiteral value: Int) {
+    init(integerLiteral value: Int) {
         self = .int(value)
     }
 
-    public init(floatLiteral value: Double) {
+    init(floatLiteral value: Double) {
         self = .double(value)
     }
 
-    public init(booleanLiteral value: Bool) {
+    init(booleanLiteral value: Bool) {
         self = .bool(value)
     }
 
-    public init(nilLiteral: ()) {
+    init(nilLiteral: ()) {
         self = .null
     }
 
-    public init(arrayLiteral elements: JSONValue...) {
+    init(arrayLiteral elements: JSONValue...) {
         self = .array(elements)
     }
 
     /// Builds an object whose members keep the order of the literal.
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(elements.map { JSONMember($0.0, $0.1) })
     }
 }

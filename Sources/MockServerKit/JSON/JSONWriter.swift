@@ -3,15 +3,15 @@
 /// Pretty output uses two-space indentation and `": "` after keys, the layout of the real
 /// API's bodies. Compact output has no whitespace at all, for one-line records. Strings keep
 /// non-ASCII characters as UTF-8 and escape only quotes, backslashes and control characters.
-public enum JSONWriter {
-    public static func serialize(_ value: JSONValue, pretty: Bool) -> [UInt8] {
+enum JSONWriter {
+    static func serialize(_ value: JSONValue, pretty: Bool) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256)
         write(value, into: &output, pretty: pretty, indent: 0)
         return output
     }
 
-    public static func string(_ value: JSONValue, pretty: Bool) -> String {
+    static func string(_ value: JSONValue, pretty: Bool) -> String {
         String(decoding: serialize(value, pretty: pretty), as: UTF8.self)
     }
 

@@ -33,11 +33,11 @@ struct CitedText {
 
 /// The report text of a completed mock job.
 ///
-/// It names the job id and the prompt, so tests can tell reports apart. The second part holds
+/// It names the job id and the prompt, so tests can tell reports apart. The second part contains
 /// an emoji outside the Basic Multilingual Plane before its link, so a client that counts
 /// citation offsets in UTF-16 units instead of code points lands one position off.
 enum ReportText {
-    /// The two parts of the first message and the one part of the second message.
+    /// Builds the two parts of the first message and the one part of the second message.
     static func parts(jobID: String, prompt: String) -> (firstMessage: [CitedText], secondMessage: [CitedText]) {
         let slug = ResponseID.hex(ResponseID.stableHash(jobID), width: 16)
 
@@ -63,7 +63,7 @@ enum ReportText {
         return ([findings, figures], [sources])
     }
 
-    /// The report's heading and prompt lines, also used as the start of a truncated report.
+    /// Returns the report's heading and prompt lines, also used as the start of a truncated report.
     static func opening(jobID: String, prompt: String) -> String {
         "# Research report for \(jobID)\n\nPrompt: \(prompt)\n\n## Findings\n\n"
     }

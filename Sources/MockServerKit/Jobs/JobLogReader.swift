@@ -9,6 +9,14 @@ public struct LoggedJob: Sendable {
     public var model: String?
     /// The line's `timestamp` in Unix seconds, or `nil` when it is missing or unreadable.
     public var timestamp: Double?
+
+    public init(id: String, status: String?, prompt: String, model: String? = nil, timestamp: Double? = nil) {
+        self.id = id
+        self.status = status
+        self.prompt = prompt
+        self.model = model
+        self.timestamp = timestamp
+    }
 }
 
 /// A job log that cannot be read at all. Bad lines inside a readable log are skipped instead.
@@ -60,7 +68,8 @@ public enum JobLogReader {
             return nil
         }
 
-        let prompt = ["refined_prompt", "prompt", "original_prompt"]
+        let prompt =
+            ["refined_prompt", "prompt", "original_prompt"]
             .lazy
             .compactMap { object[$0] as? String }
             .first(where: { !$0.isEmpty }) ?? ""

@@ -1,5 +1,5 @@
-/// How a mock job ends, as named in a scenario's `outcome`.
-public enum JobOutcome: String, CaseIterable, Sendable {
+/// The final state of a mock job, as named in a scenario's `outcome`.
+enum JobOutcome: String, CaseIterable, Sendable {
     /// A report in two messages with citations.
     case completed
     /// Completed, but the output holds only reasoning and a web search: no message.
@@ -20,7 +20,7 @@ public enum JobOutcome: String, CaseIterable, Sendable {
     case unknownStatus = "unknown_status"
 
     /// The `status` field of a response with this outcome.
-    public var status: String {
+    var status: String {
         switch self {
         case .completed, .completedEmpty, .completedNullText, .refusal:
             return "completed"

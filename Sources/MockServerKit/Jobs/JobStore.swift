@@ -2,8 +2,8 @@ import Synchronization
 
 /// The jobs the server holds, shared by all connection threads behind one lock.
 ///
-/// Bodies are built outside the lock from a copy of the job, so a slow body never blocks
-/// other requests.
+/// Bodies are built outside the lock from a copy of the job, so building a large body does not
+/// hold the lock.
 final class JobStore: Sendable {
     private let jobs: Mutex<[String: MockJob]>
     private let clock: @Sendable () -> Double
@@ -15,10 +15,6 @@ final class JobStore: Sendable {
         }
         self.jobs = Mutex(byID)
         self.clock = clock
-    }
-
-    var count: Int {
-        jobs.withLock { $0.count }
     }
 
     /// Returns the body of `id` as a `GET` returns it now, or `nil` when there is no such job.
@@ -56,7 +52,7 @@ final class JobStore: Sendable {
             case "failed", "incomplete", "expired":
                 return (job, .alreadyTerminal(status: status))
             default:
-                job.cancellation = MockJob.Cancellation(time: now, hadStarted: status != "queued")
+                job.cancellation = MockJob.Cancellation(hadStarted: status != "queued")
                 table[id] = job
                 return (job, nil)
             }
@@ -92,6 +88,9 @@ final class JobStore: Sendable {
             "status": "completed",
             "content": [["type": "input_text", "text": .string(job.prompt)]],
         ]
-        return ["object": "list", "data": [item], "first_id": .string(itemID), "last_id": .string(itemID), "has_more": false]
+        return [
+            "object": "list", "data": [item], "first_id": .string(itemID), "last_id": .string(itemID),
+            "has_more": false,
+        ]
     }
 }

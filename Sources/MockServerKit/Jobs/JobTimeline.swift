@@ -8,7 +8,7 @@ enum JobPhase: Sendable, Equatable {
     case other(String)
 }
 
-/// How a job's phase changes with time.
+/// The schedule of a job's phases over time.
 enum JobTimeline: Sendable {
     /// Queued from `start` for `queuedSeconds`, then in progress for `runningSeconds`, then
     /// finished with `outcome`. Times are Unix seconds.

@@ -14,9 +14,8 @@ struct MockJob: Sendable {
     /// Request fields echoed back in every body.
     var echo: RequestEcho
 
-    /// A successful cancel: when it happened, and whether the job had started running.
+    /// A successful cancel, and whether the job had started running by then.
     struct Cancellation: Sendable {
-        var time: Double
         var hadStarted: Bool
     }
 }

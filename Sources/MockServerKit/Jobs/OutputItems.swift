@@ -6,8 +6,8 @@ struct OutputItems {
 
     // MARK: - Output lists
 
-    /// Output while the job runs: reasoning, a finished search, more reasoning and a search
-    /// still in progress whose action has no query yet.
+    /// Returns the output while the job runs: reasoning, a finished search, more reasoning and
+    /// a search still in progress whose action has no query yet.
     func running() -> [JSONValue] {
         [
             reasoning(1, summary: "**Planning the research**\n\nI will look for primary sources first."),
@@ -17,7 +17,7 @@ struct OutputItems {
         ]
     }
 
-    /// Output kept when a job fails or is cancelled while running.
+    /// Returns the output kept when a job fails or is cancelled while running.
     func partial() -> [JSONValue] {
         [
             reasoning(1, summary: nil),
@@ -25,7 +25,7 @@ struct OutputItems {
         ]
     }
 
-    /// Output of a finished job. Outcomes without output of their own return `[]`.
+    /// Returns the output of a finished job, or `[]` for outcomes without output of their own.
     func finished(_ outcome: JobOutcome) -> [JSONValue] {
         switch outcome {
         case .completed:
@@ -39,7 +39,9 @@ struct OutputItems {
         case .completedNullText:
             let normal = CitedText(plain: "Summary of \(jobID): \(prompt)\n")
             let nullPart: JSONValue = ["type": "output_text", "annotations": [], "logprobs": nil, "text": nil]
-            return [reasoning(1, summary: nil), message(20, status: "completed", content: [nullPart, normal.contentPart])]
+            return [
+                reasoning(1, summary: nil), message(20, status: "completed", content: [nullPart, normal.contentPart]),
+            ]
         case .refusal:
             let refusal: JSONValue = [
                 "type": "refusal", "refusal": .string("I can't help with that request. (mock refusal for \(jobID))"),
@@ -61,23 +63,25 @@ struct OutputItems {
         }
     }
 
-    /// The research items of a completed job: reasoning and web searches of every action shape,
-    /// including one with an empty action and one with no action at all, as deep research
-    /// emits once it runs past `max_tool_calls`.
+    /// Returns the research items of a completed job: reasoning and web searches of every
+    /// action shape. One search has an empty action and one has none, as deep research was
+    /// reported to emit once a run passes `max_tool_calls`.
     private func research() -> [JSONValue] {
         let slug = ResponseID.hex(ResponseID.stableHash(jobID), width: 16)
         return [
             reasoning(1, summary: "**Planning the research**\n\nI will look for primary sources first."),
             searchCall(2, status: "completed", action: ["type": "search", "query": .string(searchQuery)]),
             reasoning(3, summary: nil),
-            searchCall(4, status: "completed", action: ["type": "open_page", "url": .string("https://example.org/research/\(slug)")]),
+            searchCall(
+                4, status: "completed",
+                action: ["type": "open_page", "url": .string("https://example.org/research/\(slug)")]),
             searchCall(5, status: "completed", action: .object([])),
             searchCall(6, status: "completed", action: nil),
             reasoning(7, summary: "**Writing the report**\n\nI have enough evidence to write the summary."),
         ]
     }
 
-    /// Two messages: the first with two `output_text` parts, the second with one.
+    /// Builds two messages: the first with two `output_text` parts, the second with one.
     private func reportMessages() -> [JSONValue] {
         let parts = ReportText.parts(jobID: jobID, prompt: prompt)
         return [
@@ -106,9 +110,11 @@ struct OutputItems {
         return ["id": .string(itemID("rs", number)), "type": "reasoning", "summary": summaries]
     }
 
-    /// A `web_search_call` item; a `nil` action leaves the key out entirely.
+    /// Builds a `web_search_call` item. A `nil` action leaves the `action` key out entirely.
     private func searchCall(_ number: Int, status: String, action: JSONValue?) -> JSONValue {
-        var item: JSONValue = ["id": .string(itemID("ws", number)), "type": "web_search_call", "status": .string(status)]
+        var item: JSONValue = [
+            "id": .string(itemID("ws", number)), "type": "web_search_call", "status": .string(status),
+        ]
         if let action {
             item = item.setting("action", to: action)
         }
@@ -127,7 +133,7 @@ struct OutputItems {
 }
 
 extension CitedText {
-    /// A part with `plain` text and no citations.
+    /// Creates a part with `plain` text and no citations.
     init(plain: String) {
         self.init()
         append(plain)

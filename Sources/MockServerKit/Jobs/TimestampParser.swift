@@ -2,10 +2,10 @@ import Foundation
 
 /// Reads the `timestamp` shapes that deepr job logs contain, as Unix seconds.
 ///
-/// Accepted: a JSON number of Unix seconds; a string holding such a number; and ISO 8601
-/// `YYYY-MM-DD`, optionally followed by `T` or a space, `HH:MM`, optional `:SS`, any number of
-/// fraction digits, and `Z` or an offset `±HH:MM`, `±HHMM` or `±HH`. A time without a zone is
-/// read as UTC, the convention of deepr's Python writers.
+/// It accepts a JSON number of Unix seconds, a string containing such a number, and ISO 8601
+/// `YYYY-MM-DD`. The date may be followed by `T` or a space and `HH:MM`, then optional `:SS`
+/// with any number of fraction digits, then `Z` or an offset `±HH:MM`, `±HHMM` or `±HH`.
+/// A time without a zone is read as UTC, the convention of deepr's Python writers.
 enum TimestampParser {
     static func unixSeconds(_ value: Any) -> Double? {
         if value is Bool {

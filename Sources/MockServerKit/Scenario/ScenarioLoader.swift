@@ -17,14 +17,24 @@ public enum ScenarioLoader {
             throw ScenarioError(description: "cannot read scenario file '\(path)'")
         }
 
+        return try parse(Array(data), name: path, folder: url.deletingLastPathComponent())
+    }
+
+    /// Parses scenario JSON that did not come from a file, for servers started inside a test
+    /// process. A `body_file` is read relative to `folder`.
+    public static func parse(_ text: String, folder: URL) throws(ScenarioError) -> Scenario {
+        try parse(Array(text.utf8), name: "<text>", folder: folder)
+    }
+
+    private static func parse(_ bytes: [UInt8], name: String, folder: URL) throws(ScenarioError) -> Scenario {
         let root: JSONValue
         do {
-            root = try JSONParser.parse(Array(data))
+            root = try JSONParser.parse(bytes)
         } catch {
-            throw ScenarioError(description: "scenario file '\(path)' is not valid JSON: \(error)")
+            throw ScenarioError(description: "scenario file '\(name)' is not valid JSON: \(error)")
         }
 
-        var reader = ScenarioReader(file: path, folder: url.deletingLastPathComponent())
+        let reader = ScenarioReader(file: name, folder: folder)
         return try reader.readScenario(root)
     }
 }
@@ -34,7 +44,7 @@ struct ScenarioReader {
     let file: String
     let folder: URL
 
-    mutating func readScenario(_ root: JSONValue) throws(ScenarioError) -> Scenario {
+    func readScenario(_ root: JSONValue) throws(ScenarioError) -> Scenario {
         let members = try object(root, at: "top level")
         try rejectUnknownKeys(
             members, allowed: ["api_key", "queued_seconds", "running_seconds", "latency_ms", "jobs", "paths"],
@@ -48,14 +58,14 @@ struct ScenarioReader {
             }
             scenario.apiKey = key
         }
-        scenario.queuedSeconds = try root["queued_seconds"].map { v throws(ScenarioError) in
-            try seconds(v, at: "queued_seconds")
+        scenario.queuedSeconds = try root["queued_seconds"].map { item throws(ScenarioError) in
+            try seconds(item, at: "queued_seconds")
         }
-        scenario.runningSeconds = try root["running_seconds"].map { v throws(ScenarioError) in
-            try seconds(v, at: "running_seconds")
+        scenario.runningSeconds = try root["running_seconds"].map { item throws(ScenarioError) in
+            try seconds(item, at: "running_seconds")
         }
-        scenario.latencyMilliseconds = try root["latency_ms"].map { v throws(ScenarioError) in
-            try count(v, at: "latency_ms")
+        scenario.latencyMilliseconds = try root["latency_ms"].map { item throws(ScenarioError) in
+            try count(item, at: "latency_ms")
         }
 
         if let jobs = root["jobs"] {
@@ -124,19 +134,20 @@ struct ScenarioReader {
         if let faults = value["faults"] {
             job.faults = try readFaults(faults, at: "\(location).faults")
         }
-        job.prompt = try value["prompt"].map { v throws(ScenarioError) in try string(v, at: "\(location).prompt") }
-        job.model = try value["model"].map { v throws(ScenarioError) in try string(v, at: "\(location).model") }
-        job.queuedSeconds = try value["queued_seconds"].map { v throws(ScenarioError) in
-            try seconds(v, at: "\(location).queued_seconds")
+        job.prompt = try value["prompt"].map { item throws(ScenarioError) in try string(item, at: "\(location).prompt") }
+        job.model = try value["model"].map { item throws(ScenarioError) in try string(item, at: "\(location).model") }
+        job.queuedSeconds = try value["queued_seconds"].map { item throws(ScenarioError) in
+            try seconds(item, at: "\(location).queued_seconds")
         }
-        job.runningSeconds = try value["running_seconds"].map { v throws(ScenarioError) in
-            try seconds(v, at: "\(location).running_seconds")
+        job.runningSeconds = try value["running_seconds"].map { item throws(ScenarioError) in
+            try seconds(item, at: "\(location).running_seconds")
         }
         return job
     }
 
     private func readBodyFile(_ relativePath: String, at location: String) throws(ScenarioError) -> RawResponseBody {
-        let url = relativePath.hasPrefix("/")
+        let url =
+            relativePath.hasPrefix("/")
             ? URL(fileURLWithPath: relativePath)
             : folder.appendingPathComponent(relativePath)
         guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -177,12 +188,13 @@ struct ScenarioReader {
             at: location)
 
         var fault = Fault()
-        fault.latencyMilliseconds = try value["latency_ms"].map { v throws(ScenarioError) in
-            try count(v, at: "\(location).latency_ms")
-        } ?? 0
-        fault.times = try value["times"].map { v throws(ScenarioError) in try count(v, at: "\(location).times") }
-        fault.method = try value["method"].map { v throws(ScenarioError) in
-            try string(v, at: "\(location).method").uppercased()
+        fault.latencyMilliseconds =
+            try value["latency_ms"].map { item throws(ScenarioError) in
+                try count(item, at: "\(location).latency_ms")
+            } ?? 0
+        fault.times = try value["times"].map { item throws(ScenarioError) in try count(item, at: "\(location).times") }
+        fault.method = try value["method"].map { item throws(ScenarioError) in
+            try string(item, at: "\(location).method").uppercased()
         }
 
         let actions = ["status", "stall_seconds", "drop"].filter { value[$0] != nil }
@@ -230,8 +242,8 @@ struct ScenarioReader {
             body = .json(json)
         }
 
-        let contentType = try value["content_type"].map { v throws(ScenarioError) in
-            try headerValue(try string(v, at: "\(location).content_type"), at: "\(location).content_type")
+        let contentType = try value["content_type"].map { item throws(ScenarioError) in
+            try headerValue(try string(item, at: "\(location).content_type"), at: "\(location).content_type")
         }
         return .respond(status: code, headers: headers, body: body, contentType: contentType)
     }

@@ -7,7 +7,7 @@ struct ServerContext: Sendable {
     let faults: FaultBook
     let requestLog: RequestLog
     let limits: HTTPLimits
-    /// Delay added before every API answer, in milliseconds.
+    /// Delay added before every API response, in milliseconds.
     let latencyMilliseconds: Int
     let now: @Sendable () -> Double
 }
@@ -15,7 +15,8 @@ struct ServerContext: Sendable {
 /// Serves the requests of one connection, one after another, on the calling thread.
 ///
 /// For an API request it applies the global latency and the faults, records the request, then
-/// sends the answer. The connection stays open while the client allows keep-alive and no fault
+/// sends the response. Faults come before the API key check, as gateway errors do in front of
+/// the real API. The connection stays open while the client allows keep-alive and no fault
 /// or error closed it. The socket is closed on return.
 struct ConnectionHandler {
     let socket: Int32
@@ -40,13 +41,13 @@ struct ConnectionHandler {
         }
     }
 
-    /// Answers one request. Returns whether the connection stays open.
+    /// Handles one request. Returns whether the connection stays open.
     private func handle(_ request: HTTPRequest) -> Bool {
         let received = context.now()
         let requestID = "req_" + ResponseID.randomHex(digits: 32)
 
         if ControlRoutes.handles(request.path) {
-            return send(context.control.answer(request), to: request, requestID: requestID, received: received)
+            return send(context.control.response(for: request), to: request, requestID: requestID, received: received)
         }
 
         let plan = context.faults.take(method: request.method, path: request.path)
@@ -67,11 +68,11 @@ struct ConnectionHandler {
         case .respond(let status, let headers, let body, let contentType):
             response = FaultBook.response(status: status, headers: headers, body: body, contentType: contentType)
         case nil:
-            response = context.responses.answer(request)
+            response = context.responses.response(for: request)
         }
 
-        // The record goes in before the answer, so a client that reads the request log right
-        // after its answer always finds it.
+        // The record is stored before the response is sent, so a client that reads the request
+        // log right after its response always finds it.
         context.requestLog.append(request, time: received, status: response.status, requestID: requestID)
         return send(response, to: request, requestID: requestID, received: received)
     }
@@ -79,7 +80,9 @@ struct ConnectionHandler {
     private func send(_ response: HTTPResponse, to request: HTTPRequest, requestID: String, received: Double) -> Bool {
         let keepAlive = request.wantsKeepAlive && !response.closesConnection
         let elapsed = Int(((context.now() - received) * 1000).rounded())
-        let bytes = response.serialize(requestID: requestID, processingMilliseconds: max(0, elapsed), keepAlive: keepAlive)
+        let bytes = response.serialize(
+            requestID: requestID, processingMilliseconds: max(0, elapsed), keepAlive: keepAlive,
+            includeBody: request.method != "HEAD")
         return SocketIO.sendAll(socket, bytes) && keepAlive
     }
 

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// What the faults chose for one request: a delay, then an action or the normal answer.
+/// The faults' decision for one request: a delay, then an action or the normal response.
 struct FaultPlan {
     var latencyMilliseconds = 0
     var action: FaultAction?
@@ -9,7 +9,7 @@ struct FaultPlan {
 /// The scenario's faults with their remaining use counts, shared by all connection threads.
 ///
 /// A request meets the faults of its job id first, then the path faults in file order. Each
-/// matching fault that has uses left is applied and uses one up. Latency adds up; the first
+/// matching fault that has uses left is applied and uses one up. Latencies add up, and the first
 /// fault with an action ends the search.
 final class FaultBook: Sendable {
     private enum Scope {
@@ -76,28 +76,28 @@ final class FaultBook: Sendable {
         }
     }
 
-    /// Builds the answer of a `respond` fault.
+    /// Builds the response of a `respond` fault.
     static func response(
         status: Int, headers: [(name: String, value: String)], body: FaultBody, contentType: String?
     ) -> HTTPResponse {
-        var answer: HTTPResponse
+        var response: HTTPResponse
         switch body {
         case .standard:
-            answer = .json(status, APIError.standardFaultBody(status: status))
+            response = .json(status, APIError.standardFaultBody(status: status))
         case .json(let value):
-            answer = .json(status, value)
+            response = .json(status, value)
         case .text(let text):
-            answer = HTTPResponse(
+            response = HTTPResponse(
                 status: status, headers: [("content-type", "text/plain; charset=utf-8")], body: Array(text.utf8))
         }
 
         if let contentType {
-            answer.headers.removeAll { $0.name == "content-type" }
-            answer.headers.append(("content-type", contentType))
+            response.headers.removeAll { $0.name == "content-type" }
+            response.headers.append(("content-type", contentType))
         }
         let given = Set(headers.map { $0.name.lowercased() })
-        answer.headers.removeAll { given.contains($0.name.lowercased()) }
-        answer.headers += headers
-        return answer
+        response.headers.removeAll { given.contains($0.name.lowercased()) }
+        response.headers += headers
+        return response
     }
 }

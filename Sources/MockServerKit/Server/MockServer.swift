@@ -3,7 +3,7 @@ import Synchronization
 
 /// The mock Responses API server: a loopback listener and one thread per connection.
 ///
-/// One thread per connection keeps slow answers (latency and stall faults) from delaying
+/// One thread per connection keeps slow responses (latency and stall faults) from delaying
 /// other clients, so concurrent requests overlap as they would against the real API.
 public final class MockServer: Sendable {
     public let listener: SocketListener
@@ -13,6 +13,7 @@ public final class MockServer: Sendable {
     private let context: ServerContext
     private let maximumConnections: Int
     private let activeConnections = Atomic<Int>(0)
+    private let acceptLoopRunning = Atomic<Bool>(false)
 
     /// Builds the jobs, binds the listener and opens the request log. Call `start()` to serve.
     public init(
@@ -45,18 +46,24 @@ public final class MockServer: Sendable {
         "http://\(listener.address.urlHost):\(listener.port)/v1"
     }
 
-    /// Starts accepting connections on a background thread and returns at once.
+    /// Starts accepting connections on a background thread and returns at once. Call it once.
     public func start() {
+        acceptLoopRunning.store(true, ordering: .sequentiallyConsistent)
         let thread = Thread { [self] in
             acceptConnections()
+            listener.close()
         }
         thread.name = "deepr-mock-api accept"
         thread.start()
     }
 
-    /// Stops accepting connections. Connections in progress finish on their own threads.
+    /// Stops accepting connections. Connections in progress, including idle keep-alive ones,
+    /// go on on their own threads until the client closes them or the idle timeout passes.
     public func stop() {
         listener.shutDown()
+        if !acceptLoopRunning.load(ordering: .sequentiallyConsistent) {
+            listener.close()
+        }
     }
 
     private func acceptConnections() {

@@ -4,7 +4,7 @@ public struct MockServerSettings: Sendable {
     /// The port to bind; 0 lets the kernel pick a free one.
     public var port = 0
     public var clock = JobClockSettings(queuedSeconds: 2, runningSeconds: 20)
-    /// Delay added before every API answer, in milliseconds.
+    /// Delay added before every API response, in milliseconds.
     public var latencyMilliseconds = 0
     /// The only API key accepted, or `nil` to accept any bearer token.
     public var apiKey: String?

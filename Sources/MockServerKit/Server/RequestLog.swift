@@ -1,17 +1,20 @@
 import Foundation
 import Synchronization
 
-/// The record of every API request the server answered, dropped or stalled.
+/// The record of every API request the server responded to, dropped or stalled.
 ///
 /// Each record is `{"time", "method", "path", "query", "status", "request_id", "headers",
-/// "body"}`. `time` is Unix seconds with fractions, taken when the request was read. `status`
-/// is `null` for dropped and stalled requests. Header names are lower-cased, and the bearer
-/// token in `authorization` is masked. `body` is the parsed JSON body, its text when it is
-/// not JSON, or `null` when empty. When a file is set, every record is also appended to it as
-/// one JSON line.
+/// "body", "body_bytes"}`. `time` is Unix seconds with fractions, taken when the request was
+/// read. `status` and `request_id` are `null` for dropped and stalled requests. Header names
+/// are lower-cased, and the bearer token in `authorization` is masked. `body` is the parsed
+/// JSON body, its text when it is not JSON, or `null` when it is empty or too large. When a
+/// file is set, every record is also appended to it as one JSON line. Requests to the
+/// `/__mock/` control paths are not recorded.
 final class RequestLog: Sendable {
     /// The number of records kept in memory; older ones are dropped first.
     static let maximumRecords = 100_000
+    /// Bodies larger than this are recorded as `null`, with only their size in `body_bytes`.
+    static let maximumRecordedBodyBytes = 64 * 1024
 
     private let records = Mutex<[JSONValue]>([])
     private let fileDescriptor: Int32?
@@ -38,7 +41,8 @@ final class RequestLog: Sendable {
     func appendRejected(time: Double, status: Int, message: String, requestID: String) {
         store([
             "time": .double(time), "method": nil, "path": nil, "query": nil, "status": .int(status),
-            "request_id": .string(requestID), "headers": .object([]), "body": nil, "error": .string(message),
+            "request_id": .string(requestID), "headers": .object([]), "body": nil, "body_bytes": 0,
+            "error": .string(message),
         ])
     }
 
@@ -79,7 +83,9 @@ final class RequestLog: Sendable {
         var headers: [JSONMember] = []
         for (name, value) in request.headers {
             let shown = name == "authorization" ? Authenticator.redact(value) : value
-            if let index = headers.firstIndex(where: { $0.key == name }), case .string(let earlier) = headers[index].value {
+            if let index = headers.firstIndex(where: { $0.key == name }),
+                case .string(let earlier) = headers[index].value
+            {
                 headers[index].value = .string(earlier + ", " + shown)
             } else {
                 headers.append(JSONMember(name, .string(shown)))
@@ -87,12 +93,12 @@ final class RequestLog: Sendable {
         }
 
         let body: JSONValue
-        if request.body.isEmpty {
+        if request.body.isEmpty || request.body.count > Self.maximumRecordedBodyBytes {
             body = .null
         } else if let parsed = try? JSONParser.parse(request.body) {
             body = parsed
         } else {
-            body = .string(String(decoding: request.body.prefix(64 * 1024), as: UTF8.self))
+            body = .string(String(decoding: request.body, as: UTF8.self))
         }
 
         return [
@@ -104,6 +110,7 @@ final class RequestLog: Sendable {
             "request_id": .optionalString(requestID),
             "headers": .object(headers),
             "body": body,
+            "body_bytes": .int(request.body.count),
         ]
     }
 }

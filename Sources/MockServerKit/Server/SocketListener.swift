@@ -32,13 +32,13 @@ public final class SocketListener: Sendable {
         }
         guard bound == 0, listen(descriptor, backlog) == 0 else {
             let reason = SocketIO.lastErrorText()
-            close(descriptor)
+            Glibc.close(descriptor)
             throw ListenerError(description: "cannot listen on \(address.urlHost):\(port): \(reason)")
         }
 
         guard let actualPort = Self.boundPort(descriptor, address: address) else {
             let reason = SocketIO.lastErrorText()
-            close(descriptor)
+            Glibc.close(descriptor)
             throw ListenerError(description: "cannot read the bound port: \(reason)")
         }
 
@@ -68,11 +68,16 @@ public final class SocketListener: Sendable {
         }
     }
 
-    /// Stops listening. `shutdown` wakes a thread blocked in `accept`, which `close` alone
-    /// does not do on Linux.
+    /// Stops listening and wakes a thread blocked in `acceptConnection()`, which then returns
+    /// `nil`. `close` alone does not wake it on Linux. Call `close()` once no thread can be
+    /// accepting any more.
     public func shutDown() {
         shutdown(fileDescriptor, Int32(SHUT_RDWR))
-        close(fileDescriptor)
+    }
+
+    /// Releases the socket.
+    public func close() {
+        Glibc.close(fileDescriptor)
     }
 
     // MARK: - Binding

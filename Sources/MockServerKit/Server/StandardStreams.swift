@@ -4,14 +4,14 @@ import Foundation
 ///
 /// They call `write(2)` directly, so a line is out as soon as the call returns: tests read the
 /// listening line from a pipe while the server keeps running.
-public enum StandardStreams {
+enum StandardStreams {
     /// Writes `line` and a newline to standard output.
-    public static func output(_ line: String) {
+    static func output(_ line: String) {
         writeAll(1, Array((line + "\n").utf8))
     }
 
     /// Writes `line` and a newline to standard error.
-    public static func error(_ line: String) {
+    static func error(_ line: String) {
         writeAll(2, Array((line + "\n").utf8))
     }
 
