@@ -94,7 +94,9 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         }
         task.resume()
 
-        let deadline = Date().addingTimeInterval(timeout + 5)
+        // URLSession's own timeout is an idle timeout and was seen not to fire on Linux for a
+        // server that accepts and then stays silent, so the whole request has a deadline too.
+        let deadline = Date().addingTimeInterval(timeout + 0.25)
         while done.wait(timeout: .now() + 0.1) == .timedOut {
             if isCancelled() {
                 task.cancel()

@@ -140,7 +140,8 @@ import Testing
         let cached = try mock.run(["-c", "refresh", "-c", "show \(id)"], directory: workspace.folder)
         #expect(cached.status == 0, "\(cached.stderr)")
         #expect(try mock.requests(path: "/v1/responses/\(id)").count == 1)
-        let fresh = try mock.run(["-c", "refresh", "-c", "show \(id) --fresh"], directory: workspace.folder)
+        // A new process fetches once for the first show, and --fresh fetches again.
+        let fresh = try mock.run(["-c", "show \(id)", "-c", "show \(id) --fresh"], directory: workspace.folder)
         #expect(fresh.status == 0)
         #expect(try mock.requests(path: "/v1/responses/\(id)").count == 3)
         #expect(fresh.stdout.contains("Web searches"))
@@ -167,5 +168,22 @@ enum FreePort {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Interactive start-up, as manager.py does it: refresh active jobs, then the summary.
+@Suite(.serialized) struct StartUpEndToEndTests {
+    @Test func startUpRefreshesThenSummarises() throws {
+        let workspace = Workspace(caseFile: "B07.jsonl")
+        let ids = try JobLog.read(path: workspace.log).jobs.map(\.id)
+        let mock = try MockAPI(log: workspace.log, scenario: """
+            {"jobs": {"\(ids[0])": {"status": "completed"}, "\(ids[1])": {"status": "in_progress"}}}
+            """)
+        let result = try mock.run(["-i", "--no-prune"], directory: workspace.folder, input: "list --active --json\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\(ids[0])  in_progress → completed"))
+        #expect(result.stdout.contains("1 active, 1 completed, 2 total"))
+        #expect(try workspace.record(ids[0])["status"] == JSONValue.string("completed"))
+        #expect(try mock.requests(path: "/v1/responses/\(ids[1])").count == 1)
     }
 }

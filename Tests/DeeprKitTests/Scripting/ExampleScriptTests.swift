@@ -24,8 +24,8 @@ import Testing
         let status = ScriptRunner(session: session, name: name).run(text: text)
         session.out.flush()
         session.err.flush()
-        let output = "status: \(status.rawValue)\n--- stdout\n\(session.out.capturedText)--- stderr\n"
-            + session.err.capturedText.replacingOccurrences(of: folder.path, with: "<tmp>")
+        let output = ("status: \(status.rawValue)\n--- stdout\n\(session.out.capturedText)--- stderr\n"
+            + session.err.capturedText).replacingOccurrences(of: folder.path, with: "<tmp>")
 
         let golden = TestSupport.fixture("golden/\(name).txt")
         if ProcessInfo.processInfo.environment["DEEPR_RECORD_GOLDEN"] == "1" {
