@@ -24,6 +24,7 @@ public final class Session: @unchecked Sendable {
     public var terminalWidth: Int
     /// Script nesting depth, for `source`.
     var scriptDepth = 0
+    private var lastSkippedReport: [Int]?
     private var indexedLog: (lineCount: Int, bytes: ObjectIdentifier, index: [String: Int])?
     /// Answers to confirmation prompts; replaced by the interactive shell.
     public var confirm: (String) -> Bool = { _ in false }
@@ -72,7 +73,11 @@ public final class Session: @unchecked Sendable {
         }
     }
 
+    /// Reports skipped lines after a read, unless the same lines were reported already:
+    /// the log is read again after every rewrite, and the warning should not repeat.
     private func reportSkippedLines(_ log: JobLog) {
+        if lastSkippedReport == log.skippedLines { return }
+        lastSkippedReport = log.skippedLines
         var skipped = log.skippedLines
         if let torn = log.tornFinalLine {
             skipped.removeAll { $0 == torn }
