@@ -197,6 +197,11 @@ int dm_editor_read_line(dm_editor *editor, char **out) {
     int count = 0;
     *out = NULL;
     atomic_store(&sigint_flag, 0);
+    // el_gets prints the prompt first and switches the terminal to raw mode only when it
+    // reads the first key. Keys that arrive in between are echoed and line-edited by the
+    // kernel, and a Backspace among them could leave the line half-read and the shell
+    // stuck. Switching to raw mode before the prompt is shown closes that window.
+    el_set(editor->el, EL_PREP_TERM, 1);
     const char *line = el_gets(editor->el, &count);
 
     if (atomic_exchange(&sigint_flag, 0)) {

@@ -6,7 +6,7 @@ public enum DeeprManager {
     /// Runs the tool with the process's arguments (without the program name) and returns
     /// the exit status.
     public static func main(_ arguments: [String]) -> Int32 {
-        setlocale(LC_ALL, "")
+        setUpLocale()
         signal(SIGPIPE, SIG_IGN)
 
         let out = OutputSink(descriptor: STDOUT_FILENO)
@@ -44,6 +44,15 @@ public enum DeeprManager {
                               terminalWidth: terminalWidth())
         session.applyColorMode()
         for warning in envWarnings { session.warning(warning) }
+        if let fixedNow = environment["DEEPR_MANAGER_NOW"], !fixedNow.isEmpty {
+            // A fixed clock makes prune, relative dates and backup names reproducible.
+            guard let instant = Timestamp.parse(fixedNow) else {
+                session.error(.usage("invalid DEEPR_MANAGER_NOW '\(fixedNow)'",
+                                     hint: "use an ISO 8601 time such as 2025-07-20T00:00:00Z, or unset it"))
+                return ExitStatus.usage.rawValue
+            }
+            session.clock = { instant }
+        }
 
         do {
             if let path = settings.pricesPath {
@@ -92,6 +101,21 @@ public enum DeeprManager {
             return status.rawValue
         case .help, .version:
             return 0
+        }
+    }
+
+    /// Takes the locale from the environment so libedit edits UTF-8 text as characters.
+    ///
+    /// In the "C" or "POSIX" locale (LANG unset, as in many containers) libedit cannot
+    /// convert non-ASCII characters and drops them, so LC_CTYPE then moves to C.UTF-8, as
+    /// Python 3.7 does (PEP 538). The line editor's C shim decodes terminal input as UTF-8
+    /// in any case. NOTE: other non-UTF-8 locales, such as ISO 8859-1, are left as they are.
+    static func setUpLocale() {
+        setlocale(LC_ALL, "")
+        guard let current = setlocale(LC_CTYPE, nil) else { return }
+        let name = String(cString: current)
+        if name == "C" || name == "POSIX" {
+            setlocale(LC_CTYPE, "C.UTF-8")
         }
     }
 
@@ -145,7 +169,8 @@ public enum DeeprManager {
               --color MODE          auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured in auto)
               --keep-going          in scripts, run every line even after one fails (exit status still 3)
               --echo                in scripts, print each line before running it
-              --history FILE        the history file (default: $XDG_STATE_HOME/deepr-manager/history)
+              --history FILE        the history file (default: $DEEPR_MANAGER_HISTFILE, $XDG_STATE_HOME/deepr-manager/history);
+                                    $DEEPR_MANAGER_HISTSIZE sets the maximum number of entries (default 1000)
               --concurrency N       API requests in flight during refresh (default 8)
               --prices FILE         price overrides as JSON (see 'help show')
               --timeout SECONDS     time limit for one API request (default 60)

@@ -172,12 +172,20 @@ public struct Invocation: Sendable {
         settings.echo = echo
         settings.historyPath = history ?? HistoryFile.defaultPath(environment: environment)
         if settings.historyPath == "" || settings.historyPath == "/dev/null" { settings.historyPath = nil }
+        settings.historyLimit = Invocation.historyLimit(environment["DEEPR_MANAGER_HISTSIZE"]) ?? settings.historyLimit
         settings.concurrency = concurrency ?? 8
         settings.pricesPath = prices
         settings.timeoutSeconds = timeout ?? 60
         settings.quiet = quiet
         settings.verbose = verbose
         return settings
+    }
+
+    /// Parses `DEEPR_MANAGER_HISTSIZE`, the maximum number of history entries. Returns nil,
+    /// so the default of 1000 applies, unless the value is a whole number of at least 1.
+    static func historyLimit(_ value: String?) -> Int? {
+        guard let value, let limit = Int(value.trimmingWhitespace()), limit >= 1 else { return nil }
+        return limit
     }
 
     static func nonEmpty(_ value: String?) -> String? {

@@ -53,6 +53,9 @@ public struct HelpCommand: ShellCommand {
             DEEPR_JOB_LOG            the job log (like --log)
             DEEPR_REPORTS_DIR        the reports folder (like --reports)
             DEEPR_MANAGER_HISTFILE   the history file; empty or /dev/null turns history off
+            DEEPR_MANAGER_HISTSIZE   the most history entries kept (default 1000)
+            DEEPR_MANAGER_NOW        a fixed current time (ISO 8601, naive means UTC) for
+                                     prune, relative dates and backup names; for tests
             NO_COLOR, CLICOLOR_FORCE colour off, colour on
             XDG_STATE_HOME, XDG_CONFIG_HOME   where history and prices.json live
             A flag beats the environment, which beats the .env file in the working folder

@@ -29,8 +29,10 @@ public final class HistoryFile: @unchecked Sendable {
             writable = false
             return "cannot read the history file '\(path)'; starting with an empty history, and the file will not be changed"
         }
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .map { String($0).hasSuffix("\r") ? String(String($0).dropLast()) : String($0) }
+        // Swift reads "\r\n" as one Character, which splitting on "\n" alone would not match.
+        var lines = String(decoding: data, as: UTF8.self)
+            .split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         if lines.last == "" { lines.removeLast() }
 
         if lines.first == "_HiStOrY_V2_" {
@@ -91,28 +93,56 @@ public final class HistoryFile: @unchecked Sendable {
         }
     }
 
-    /// Decodes libedit's `vis(3)` octal escapes such as `\040` and `\134`.
+    /// Decodes libedit's `strvis(3)` escapes: octal such as `\040` (space) and `\134`
+    /// (backslash), `\\`, control characters as `\^I`, and bytes above 0x7F as `\M-C` or
+    /// `\M^X`, which libedit writes for non-ASCII text when it runs in the "C" locale.
+    /// Anything else is kept as it is.
     static func decodeLibedit(_ line: String) -> String {
         guard line.contains("\\") else { return line }
         var bytes: [UInt8] = []
         let source = Array(line.utf8)
         var index = 0
         while index < source.count {
-            if source[index] == UInt8(ascii: "\\"), index + 3 < source.count {
-                let digits = source[(index + 1)..<min(index + 4, source.count)]
-                if digits.count == 3, digits.allSatisfy({ $0 >= 48 && $0 <= 55 }) {
-                    let value = digits.reduce(0) { $0 * 8 + Int($1 - 48) }
-                    if value < 256 {
-                        bytes.append(UInt8(value))
-                        index += 4
-                        continue
-                    }
-                }
+            if source[index] == UInt8(ascii: "\\"), let (byte, length) = decodeEscape(source, at: index + 1) {
+                bytes.append(byte)
+                index += 1 + length
+                continue
             }
             bytes.append(source[index])
             index += 1
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Decodes one escape body starting at `start`, just after its backslash. Returns the
+    /// byte and the number of bytes the body used, or nil when it is not an escape.
+    private static func decodeEscape(_ source: [UInt8], at start: Int) -> (UInt8, Int)? {
+        func byte(_ offset: Int) -> UInt8? {
+            start + offset < source.count ? source[start + offset] : nil
+        }
+        func isOctal(_ value: UInt8?) -> Bool {
+            value.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") } ?? false
+        }
+        func control(_ value: UInt8) -> UInt8 {
+            value == UInt8(ascii: "?") ? 0x7F : value & 0x1F
+        }
+
+        guard let first = byte(0) else { return nil }
+        if isOctal(first), isOctal(byte(1)), isOctal(byte(2)) {
+            let value = (Int(first) - 48) * 64 + (Int(byte(1)!) - 48) * 8 + (Int(byte(2)!) - 48)
+            return value < 256 ? (UInt8(value), 3) : nil
+        }
+        if first == UInt8(ascii: "\\") {
+            return (first, 1)
+        }
+        if first == UInt8(ascii: "^"), let next = byte(1) {
+            return (control(next), 2)
+        }
+        if first == UInt8(ascii: "M"), let marker = byte(1), let next = byte(2) {
+            if marker == UInt8(ascii: "-") { return (next | 0x80, 3) }
+            if marker == UInt8(ascii: "^") { return (control(next) | 0x80, 3) }
+        }
+        return nil
     }
 
     /// The default path: `$DEEPR_MANAGER_HISTFILE`, else `$XDG_STATE_HOME/deepr-manager/history`,
