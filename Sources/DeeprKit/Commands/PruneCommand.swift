@@ -79,22 +79,31 @@ struct Pruner {
         guard session.store.exists else { return Result() }
 
         var result = Result()
-        try LogWriter(path: session.settings.logPath).rewrite { log in
+        let outcome = try LogWriter(path: session.settings.logPath).rewrite { log in
             let chosen = select(log)
             result.jobs = chosen
             let ids = Set(chosen.map(\.id))
             var edit = LogEdit()
             guard !ids.isEmpty else { return edit }
-            // Every line of a pruned job moves, repeated lines included, in log order.
-            for line in LogLines(log.bytes) {
-                guard let id = line.jobID, ids.contains(id) else { continue }
-                edit.archive.append(line.bytes)
-                edit.replacements[line.number] = .some(nil)
+            // Every line of a pruned job moves, repeated lines included, in log order. Only a
+            // log with repeated ids needs the slower scan of every line.
+            if log.repeatedLines == 0 {
+                for job in chosen {
+                    edit.archive.append(job.lineBytes)
+                    edit.replacements[job.lineNumber] = .some(nil)
+                }
+            } else {
+                for line in LogLines(log.bytes) {
+                    guard let id = line.jobID, ids.contains(id) else { continue }
+                    edit.archive.append(line.bytes)
+                    edit.replacements[line.number] = .some(nil)
+                }
             }
             result.lines = edit.archive.count
             return edit
         }
         session.store.invalidate()
+        if let warning = outcome.warning { session.warning(warning) }
         return result
     }
 }

@@ -37,6 +37,7 @@ extension Session {
             LogWriter.updates(fields, in: log)
         }
         store.invalidate()
+        if let warning = result.warning { self.warning(warning) }
         return result
     }
 
