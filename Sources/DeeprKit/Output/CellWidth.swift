@@ -7,12 +7,16 @@
 public enum CellWidth {
     public static func of(_ text: String) -> Int {
         var total = 0
+        var printableASCII = 0
         var asciiOnly = true
-        for byte in text.utf8 where byte >= 0x80 {
-            asciiOnly = false
-            break
+        for byte in text.utf8 {
+            if byte >= 0x80 {
+                asciiOnly = false
+                break
+            }
+            if byte >= 0x20, byte != 0x7F { printableASCII += 1 }
         }
-        if asciiOnly { return text.utf8.count }
+        if asciiOnly { return printableASCII }
         for character in text {
             total += of(character)
         }

@@ -187,3 +187,38 @@ enum FreePort {
         #expect(try mock.requests(path: "/v1/responses/\(ids[1])").count == 1)
     }
 }
+
+/// Failures that reach every request leave the whole log as it was.
+@Suite(.serialized) struct UnchangedLogTests {
+    @Test func htmlGatewayPageOnEveryRequest() throws {
+        let workspace = Workspace(caseFile: "B07.jsonl")
+        let mock = try MockAPI(log: workspace.log, scenario: """
+            {"paths": {"*": [{"status": 502, "content_type": "text/html", "body": "<html><body>502 Bad Gateway</body></html>"}]}}
+            """)
+        let before = workspace.logBytes
+        let result = try mock.run(["refresh"], directory: workspace.folder)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("HTTP 502"))
+        #expect(workspace.logBytes == before)
+    }
+
+    @Test func startUpPrunesOldCompletedJobs() throws {
+        let workspace = Workspace(caseFile: "B14.jsonl")
+        let result = try TestSupport.run(["-i"], input: "list --all --json\n",
+                                         environment: ["DEEPR_MANAGER_NOW": "2025-07-20T00:00:00Z"], directory: workspace.folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("moved 4 completed jobs older than 7 days"))
+        let archive = workspace.folder.appendingPathComponent("logs/job_log.archive.jsonl").path
+        #expect(TestSupport.read(archive).split(separator: "\n").count == 4)
+    }
+
+    @Test func retentionZeroTurnsStartUpPruningOff() throws {
+        let workspace = Workspace(caseFile: "B14.jsonl")
+        let before = workspace.logBytes
+        let result = try TestSupport.run(["--retention", "0", "-i"], input: "list\n",
+                                         environment: ["DEEPR_MANAGER_NOW": "2025-07-20T00:00:00Z"], directory: workspace.folder)
+        #expect(result.status == 0)
+        #expect(!result.stderr.contains("moved"))
+        #expect(workspace.logBytes == before)
+    }
+}
