@@ -129,19 +129,9 @@ extension Timestamp {
 
         var fraction: Int64 = 0
         var fractionDigits = 0
-        var roundUp = false
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
-            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
-                let digit = Int64(bytes[index] - 48)
-                if fractionDigits < 6 {
-                    fraction = fraction * 10 + digit
-                } else if fractionDigits == 6 {
-                    roundUp = digit >= 5
-                }
-                fractionDigits += 1
-                index += 1
-            }
+            (fraction, fractionDigits) = readFraction(bytes, &index)
         }
         guard wholeDigits + fractionDigits > 0 else { return nil }
 
@@ -152,14 +142,33 @@ extension Timestamp {
             return Timestamp(microseconds: Int64((value * 1_000_000).rounded()))
         }
 
-        var scaledDigits = fractionDigits
+        var micros = whole * 1_000_000 + fraction
+        if negative { micros = -micros }
+        return Timestamp(microseconds: micros)
+    }
+
+    /// Reads the digits of a fraction of a second at `index` and returns it in microseconds,
+    /// rounded half up at the seventh digit, with the number of digits read.
+    static func readFraction(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> (micros: Int64, digits: Int) {
+        var fraction: Int64 = 0
+        var count = 0
+        var roundUp = false
+        while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+            let digit = Int64(bytes[index] - 48)
+            if count < 6 {
+                fraction = fraction * 10 + digit
+            } else if count == 6 {
+                roundUp = digit >= 5
+            }
+            count += 1
+            index += 1
+        }
+        var scaledDigits = count
         while scaledDigits < 6 {
             fraction *= 10
             scaledDigits += 1
         }
-        var micros = whole * 1_000_000 + fraction + (roundUp ? 1 : 0)
-        if negative { micros = -micros }
-        return Timestamp(microseconds: micros)
+        return (fraction + (roundUp ? 1 : 0), count)
     }
 
     static func parseISO(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
@@ -208,25 +217,9 @@ extension Timestamp {
         var fraction: Int64 = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ",") {
             index += 1
-            var count = 0
-            var roundUp = false
-            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
-                let digit = Int64(bytes[index] - 48)
-                if count < 6 {
-                    fraction = fraction * 10 + digit
-                } else if count == 6 {
-                    roundUp = digit >= 5
-                }
-                count += 1
-                index += 1
-            }
+            let (value, count) = readFraction(bytes, &index)
             guard count > 0 else { return nil }
-            var scaledDigits = count
-            while scaledDigits < 6 {
-                fraction *= 10
-                scaledDigits += 1
-            }
-            if roundUp { fraction += 1 }
+            fraction = value
         }
 
         var offsetSeconds: Int64 = 0
