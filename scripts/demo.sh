@@ -14,10 +14,11 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/deepr-demo.XXXXXX")"
 mkdir -p "$work/logs"
 cp examples/job_log.jsonl "$work/logs/job_log.jsonl"
 
-"$bin/deepr-mock-api" --log "$work/logs/job_log.jsonl" --host 127.0.0.1 --port 0 \
+# setsid gives the mock its own session, so Ctrl-C in the shell does not stop it.
+setsid "$bin/deepr-mock-api" --log "$work/logs/job_log.jsonl" --host 127.0.0.1 --port 0 \
     --scenario "$root/examples/demo-scenario.json" >"$work/mock.out" 2>"$work/mock.err" &
 mock=$!
-trap 'kill "$mock" 2>/dev/null || true' EXIT
+trap 'kill "$mock" 2>/dev/null || true; echo "demo: the demo files stay in $work" >&2' EXIT
 
 url=""
 for _ in $(seq 1 100); do

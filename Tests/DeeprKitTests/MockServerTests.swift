@@ -33,8 +33,8 @@ struct MockServerTests {
         #expect(server.port > 0)
     }
 
-    @Test("seeded active job starts queued")
-    func seededJobQueued() throws {
+    @Test("job logged in progress starts running")
+    func seededJobRunning() throws {
         let server = try MockServerProcess(log: Self.twoJobLog, arguments: ["--queued-seconds", "60"])
         defer { server.stop() }
 
@@ -44,11 +44,11 @@ struct MockServerTests {
         #expect(response.headers["x-request-id"]?.hasPrefix("req_") == true)
 
         let body = try response.jsonObject()
-        #expect(body["status"] as? String == "queued")
+        #expect(body["status"] as? String == "in_progress")
         #expect(body["created_at"] as? Int == 1_751_739_769)
         #expect(body["model"] as? String == "o3-deep-research-2025-06-26")
         #expect(body["usage"] is NSNull)
-        #expect((body["output"] as? [Any])?.isEmpty == true)
+        #expect((body["output"] as? [Any])?.isEmpty == false)
     }
 
     @Test("completed report cites by code points")

@@ -101,8 +101,7 @@ public final class APIClient: @unchecked Sendable {
 
     func send(_ method: String, _ path: String, jobID: String?, body: Data?, idempotent: Bool) throws(APIError) -> HTTPResponse {
         if let jobID, !JobReference.isValidID(jobID) {
-            throw APIError(kind: .invalidBody, method: method, path: "/responses/…", jobID: nil,
-                           apiMessage: "invalid job id: ids contain only letters, digits, '_' and '-'")
+            throw APIError(kind: .invalidJobID, method: method, path: "/responses/…", jobID: nil)
         }
         let url = baseURL.appendingPathComponent(String(path.dropFirst()))
         var headers: [(String, String)] = [

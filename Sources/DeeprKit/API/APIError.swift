@@ -9,6 +9,8 @@ public struct APIError: Error, Sendable, Equatable {
         case cancelled
         /// A 2xx answer whose body is not a JSON object.
         case invalidBody
+        /// A job id with characters other than letters, digits, `_` and `-`; nothing was sent.
+        case invalidJobID
     }
 
     public var kind: Kind
@@ -31,11 +33,14 @@ public struct APIError: Error, Sendable, Equatable {
     public var isTransient: Bool {
         switch kind {
         case .timedOut, .connectionFailed, .cancelled, .invalidBody: return true
+        case .invalidJobID: return false
         case .http(let status): return status == 408 || status == 409 || status == 429 || status >= 500
         }
     }
 
-    public var isNotFound: Bool { httpStatus == 404 }
+    /// A 404 with the API's JSON error: the response does not exist (any more). A 404 with an
+    /// HTML page, such as a proxy's maintenance page, says nothing about the job.
+    public var isNotFound: Bool { httpStatus == 404 && bodyNote == nil }
     public var isAuthentication: Bool { httpStatus == 401 }
 
     public var summary: String {
@@ -51,6 +56,8 @@ public struct APIError: Error, Sendable, Equatable {
             parts.append("cancelled")
         case .invalidBody:
             parts.append("invalid response body")
+        case .invalidJobID:
+            parts.append("invalid job id: ids contain only letters, digits, '_' and '-', so no request was sent")
         }
         if let bodyNote { parts.append(bodyNote) }
         if let apiMessage { parts.append(apiMessage) }

@@ -38,7 +38,7 @@ public enum DeeprManager {
         }
 
         var environment = Environment.process()
-        let envWarnings = environment.loadDotEnv(path: invocation.envFile ?? ".env")
+        let envWarnings = environment.loadDotEnv(path: invocation.envFile ?? ".env", required: invocation.envFile != nil)
         let settings = invocation.settings(environment: environment)
         let session = Session(settings: settings, environment: environment, out: out, err: err,
                               terminalWidth: terminalWidth())
@@ -124,8 +124,8 @@ public enum DeeprManager {
             let reader = LineReader(descriptor: STDIN_FILENO)
             return ScriptRunner(session: session, name: "<stdin>").run { reader.next() }
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"
+        guard ScriptFiles.isRegularFile(path), let data = FileManager.default.contents(atPath: path) else {
+            let reason = ScriptFiles.unreadableReason(path)
             session.error(DeeprError(.script, "cannot read script '\(path)': \(reason)"))
             return .script
         }

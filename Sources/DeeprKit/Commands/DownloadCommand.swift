@@ -127,8 +127,21 @@ public struct DownloadCommand: ShellCommand {
 /// Writing report files.
 enum ReportFiles {
     static func ensureDirectory(_ directory: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw DeeprError.runtime("cannot save reports in '\(directory)': it is not a folder")
+            }
+            return
+        }
+        // Only the folder itself is created, so a mistyped path does not grow a new tree.
+        let parent = (directory as NSString).deletingLastPathComponent
+        guard parent.isEmpty || FileManager.default.fileExists(atPath: parent) else {
+            throw DeeprError.runtime("cannot create the reports folder '\(directory)': '\(parent)' does not exist",
+                                     hint: "create the parent folder first, or choose another --output")
+        }
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         } catch {
             throw DeeprError.runtime("cannot create the reports folder '\(directory)': \(error.localizedDescription)")
         }
@@ -137,6 +150,11 @@ enum ReportFiles {
     /// Writes through a temporary file and a rename, so a reader never sees half a report
     /// and a failed write never replaces an existing one.
     static func writeAtomically(_ content: String, to path: String) throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard parent.isEmpty || (FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) && isDirectory.boolValue) else {
+            throw DeeprError.runtime("cannot write '\(path)': the folder '\(parent)' does not exist")
+        }
         let temporary = path + ".tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(content.utf8)) else {
             throw DeeprError.runtime("cannot write '\(path)': \(String(cString: strerror(errno)))")

@@ -6,8 +6,8 @@ public struct HistoryCommand: ShellCommand {
         positionals: [PositionalSpec("N", .integer)],
         details: """
             History is kept in $XDG_STATE_HOME/deepr-manager/history (default
-            ~/.local/state/deepr-manager/history), one command per line, mode 0600, at most
-            1000 entries (DEEPR_MANAGER_HISTSIZE changes the limit). Lines typed with a leading space are not recorded, and a line equal
+            ~/.local/state/deepr-manager/history), one command per line, mode 0600, at
+            most 1000 entries (DEEPR_MANAGER_HISTSIZE changes the limit). Lines typed with a leading space are not recorded, and a line equal
             to the one before it is recorded once. Set DEEPR_MANAGER_HISTFILE to another
             file, or to an empty value or /dev/null to turn history off.
             """)

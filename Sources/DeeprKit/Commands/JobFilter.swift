@@ -102,6 +102,10 @@ public enum DateArgument {
     /// A date or date-time in the local zone, or with its own offset.
     static func parseLocal(_ text: String, endOfDay: Bool) -> Timestamp? {
         let trimmed = text.trimmingWhitespace()
+        // Only calendar forms: a bare number would otherwise read as Unix seconds.
+        guard trimmed.count >= 10, trimmed.utf8.count >= 10,
+            trimmed.utf8.dropFirst(4).first == UInt8(ascii: "-")
+        else { return nil }
         let isDateOnly = trimmed.count == 10
         let hasOffset = trimmed.count > 10 && (trimmed.hasSuffix("Z") || trimmed.hasSuffix("z")
             || trimmed.dropFirst(10).contains("+") || trimmed.dropFirst(16).contains("-"))

@@ -24,8 +24,8 @@ public struct SourceCommand: ShellCommand {
             throw DeeprError.usage("'source \(path)' nests more than \(ScriptRunner.maximumDepth) scripts deep",
                                    hint: "a script probably sources itself")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"
+        guard ScriptFiles.isRegularFile(path), let data = FileManager.default.contents(atPath: path) else {
+            let reason = ScriptFiles.unreadableReason(path)
             throw DeeprError.runtime("cannot read script '\(path)': \(reason)")
         }
         let text = String(decoding: data, as: UTF8.self)

@@ -171,6 +171,18 @@ extension Timestamp {
         return (fraction + (roundUp ? 1 : 0), count)
     }
 
+    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+        switch month {
+        case 2:
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+            return leap ? 29 : 28
+        case 4, 6, 9, 11:
+            return 30
+        default:
+            return 31
+        }
+    }
+
     static func parseISO(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         var index = 0
 
@@ -195,7 +207,7 @@ extension Timestamp {
         guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2) else {
             return nil
         }
-        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
         let dayCount = days(year: year, month: month, day: day)
         if index == bytes.count {
             return Timestamp(microseconds: dayCount * 86_400_000_000)

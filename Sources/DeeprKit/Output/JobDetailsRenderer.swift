@@ -44,8 +44,10 @@ struct JobDetailsRenderer {
         if session.prices.price(for: model) == nil {
             rows.append(("Cost", model == nil ? "unknown (no model recorded)" : "unpriced model \(model!)"))
         } else if let cost = session.prices.cost(model: model, usage: usage, webSearches: searches) {
-            let searchNote = searches.map { ", including \($0) web searches" } ?? ""
+            let searchNote = searches.map { ", including \($0) web search\($0 == 1 ? "" : "es")" } ?? ""
             rows.append(("Cost", "\(PriceTable.format(cost)) (estimate\(searchNote))"))
+        } else if usage == nil {
+            rows.append(("Cost", "unknown (no token usage recorded)"))
         } else {
             rows.append(("Cost", "unknown (no input/output token split)"))
         }
@@ -62,7 +64,7 @@ struct JobDetailsRenderer {
                 rows.append(("Refusal", refusal))
             }
             if remote.status == "completed", remote.reportText.isEmpty, remote.refusals.isEmpty {
-                rows.append(("Report", "none: the response holds no report text"))
+                rows.append(("Report text", "none: the response holds no report text"))
             }
         } else if let remoteProblem {
             rows.append(("API", "unavailable: \(remoteProblem)"))
@@ -70,7 +72,7 @@ struct JobDetailsRenderer {
 
         if !job.tags.isEmpty { rows.append(("Tags", job.tags.joined(separator: ", "))) }
         if let path = ReportLocator(directory: session.settings.reportsDirectory).path(for: job) {
-            rows.append(("Report", path))
+            rows.append(("Report file", path))
         }
         rows.append(("Log line", "\(job.lineNumber) of \(session.store.path)"))
 

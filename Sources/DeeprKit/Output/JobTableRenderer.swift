@@ -40,8 +40,7 @@ struct JobTableRenderer {
             ])
             for job in jobs {
                 ids.append(job.id)
-                let prompt = job.prompt.split(whereSeparator: \.isNewline).first { !$0.trimmingWhitespace().isEmpty }
-                    .map { String($0).trimmingWhitespace() } ?? ""
+                let prompt = JobTableRenderer.summaryLine(job.prompt)
                 table.append([
                     String(ids.count), JobTableRenderer.shortID(job.id), job.status.rawValue,
                     job.createdAt.map { TimeText.local($0) } ?? "?", job.createdAt.map { TimeText.age($0, now: now) } ?? "?",
@@ -51,6 +50,17 @@ struct JobTableRenderer {
             session.out.write(table.render(width: session.terminalWidth, session: session, sink: session.out))
         }
         return ids
+    }
+
+    /// The prompt's first non-empty line without Markdown heading marks, for one table cell.
+    static func summaryLine(_ prompt: String) -> String {
+        for line in prompt.split(whereSeparator: \.isNewline) {
+            var text = Substring(line)
+            while text.first == "#" { text = text.dropFirst() }
+            let trimmed = text.trimmingWhitespace()
+            if !trimmed.isEmpty { return trimmed }
+        }
+        return ""
     }
 
     func printSummary(_ jobs: [Job]) {

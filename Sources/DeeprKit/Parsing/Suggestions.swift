@@ -3,6 +3,8 @@ public enum Suggestions {
     /// Returns the candidates closest to `word`, best first: those within a distance of about
     /// a third of the word's length (at least 1, at most 3), or that start with `word`.
     public static func closest(to word: String, in candidates: [String], limit: Int = 3) -> [String] {
+        // Names are short; a long word is no typo of one, and measuring it would be slow.
+        guard word.utf8.count <= 64 else { return [] }
         let lowered = word.lowercased()
         let threshold = min(3, max(1, lowered.count / 3))
         var scored: [(String, Int)] = []

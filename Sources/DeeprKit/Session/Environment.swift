@@ -25,9 +25,19 @@ public struct Environment: Sendable {
 
     /// Adds the variables of a `.env` file that are not set yet. A missing file is fine;
     /// returns warnings for lines that could not be read, with their line numbers.
+    ///
+    /// A missing file gives a warning only when `required` (a path given with `--env-file`);
+    /// a file that exists but cannot be read always does. At most 10 line warnings are
+    /// returned, then one that counts the rest.
     @discardableResult
-    public mutating func loadDotEnv(path: String) -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    public mutating func loadDotEnv(path: String, required: Bool = false) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return required ? ["the env file '\(path)' does not exist; no variables were read from it"] : []
+        }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            return ["cannot read the env file '\(path)'\(isDirectory.boolValue ? ": it is a directory" : ""); no variables were read from it"]
+        }
         let text = String(decoding: data, as: UTF8.self)
         var warnings: [String] = []
         for (offset, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
@@ -48,6 +58,10 @@ public struct Environment: Sendable {
                 values[key] = value
                 fromFile.insert(key)
             }
+        }
+        if warnings.count > 10 {
+            let more = warnings.count - 10
+            warnings = Array(warnings.prefix(10)) + ["\(path): \(more) more lines were ignored"]
         }
         return warnings
     }

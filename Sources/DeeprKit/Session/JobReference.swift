@@ -40,11 +40,19 @@ public enum JobReference {
 
         var rowText = Substring(reference)
         if rowText.hasPrefix("#") { rowText = rowText.dropFirst() }
-        if !rowText.isEmpty, rowText.allSatisfy(\.isNumber), let row = Int(rowText) {
+        if !rowText.isEmpty, rowText.allSatisfy(\.isASCII), rowText.allSatisfy(\.isNumber) {
             let listing = try session.listingForReferences()
+            let row = Int(rowText) ?? 0
             guard row >= 1, row <= listing.count else {
+                // Digits that are no row may still start an id, unless written as #N.
+                if !reference.hasPrefix("#"), rowText.count >= minimumPrefixLength,
+                    let job = try? resolveID(String(rowText), in: session, log: log)
+                {
+                    return job
+                }
                 let range = listing.isEmpty ? "the last listing was empty" : "the last listing has rows 1 to \(listing.count)"
-                throw DeeprError.usage("no row \(row): \(range)", hint: "run 'list' and use a row number from it")
+                throw DeeprError.usage("no row \(rowText): \(range)",
+                                       hint: "run 'list' and use a row number from it; for an id that starts with digits, add resp_")
             }
             let id = listing[row - 1]
             guard let job = log.jobs.first(where: { $0.id == id }) else {
@@ -53,6 +61,11 @@ public enum JobReference {
             return job
         }
 
+        return try resolveID(reference, in: session, log: log)
+    }
+
+    /// Resolves a full id or an id prefix.
+    static func resolveID(_ reference: String, in session: Session, log: JobLog) throws -> Job {
         guard isValidID(reference) else { throw invalidIDError(reference) }
 
         if let job = session.job(withID: reference, in: log) {

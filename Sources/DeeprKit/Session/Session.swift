@@ -67,9 +67,10 @@ public final class Session: @unchecked Sendable {
 
     public func error(_ error: DeeprError, location: String? = nil) {
         let prefix = location.map { "\($0): " } ?? ""
-        err.line(prefix + style("error:", .red) + " " + error.message)
+        // Messages quote user input and server text, so control sequences are removed.
+        err.line(prefix + style("error:", .red) + " " + TerminalText.sanitize(error.message, .multiLine))
         if let hint = error.hint {
-            err.line(prefix + style("hint:", .dim) + " " + hint)
+            err.line(prefix + style("hint:", .dim) + " " + TerminalText.sanitize(hint, .multiLine))
         }
     }
 

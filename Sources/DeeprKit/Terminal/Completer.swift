@@ -171,7 +171,7 @@ public struct Completer {
         for name in names.sorted() where name.hasPrefix(namePrefix) {
             if name.hasPrefix("."), !namePrefix.hasPrefix(".") { continue }
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory + name, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: directory + name, isDirectory: &isDirectory)
             if directoriesOnly, !isDirectory.boolValue { continue }
             candidates.append(name + (isDirectory.boolValue ? "/" : ""))
         }

@@ -19,7 +19,8 @@ enum JobSeeding {
     /// - A log status that is terminal serves the job in that state (or the scenario's
     ///   `outcome`) from the start.
     /// - Any other log status starts the clock at `startTime`: queued, then in progress, then
-    ///   the scenario's `outcome` or `completed`.
+    ///   the scenario's `outcome` or `completed`. A job logged as `in_progress` skips the
+    ///   queued phase.
     static func makeJobs(
         logged: [LoggedJob], scenario: Scenario, clock: JobClockSettings, startTime: Double
     ) -> [MockJob] {
@@ -70,9 +71,13 @@ enum JobSeeding {
             let phase = entry?.outcome.map(JobPhase.finished) ?? LogStatus.fixedPhase(status: logStatus, outcome: nil)
             return .fixed(phase, completedAt: completedAt)
         }
+        // A job the log already records as running starts in progress, so a client's first
+        // refresh never sees it move back to queued.
+        let queuedSeconds = entry?.queuedSeconds ?? clock.queuedSeconds
+        let start = logStatus == "in_progress" ? startTime - queuedSeconds : startTime
         return .clock(
-            start: startTime,
-            queuedSeconds: entry?.queuedSeconds ?? clock.queuedSeconds,
+            start: start,
+            queuedSeconds: queuedSeconds,
             runningSeconds: entry?.runningSeconds ?? clock.runningSeconds,
             outcome: entry?.outcome ?? .completed)
     }

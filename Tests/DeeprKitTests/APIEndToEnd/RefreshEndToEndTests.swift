@@ -222,3 +222,20 @@ enum FreePort {
         #expect(workspace.logBytes == before)
     }
 }
+
+/// B10's variant: a 404 with an HTML page is no proof that the job is gone.
+@Suite(.serialized) struct HTMLNotFoundTests {
+    @Test func htmlNotFoundKeepsStatus() throws {
+        let workspace = Workspace(caseFile: "B10.jsonl")
+        let jobs = try JobLog.read(path: workspace.log).jobs
+        let html = TestSupport.read(TestSupport.caseFile("B10-404.html"))
+        let mock = try MockAPI(log: workspace.log, scenario: """
+            {"jobs": {"\(jobs[0].id)": {"faults": [{"status": 404, "content_type": "text/html", "body": \(JSONWriter.string(.string(html)))}]}}}
+            """)
+        let before = try workspace.record(jobs[0].id)
+        let result = try mock.run(["refresh", jobs[0].id], directory: workspace.folder)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("HTTP 404: non-JSON body (text/html)"))
+        #expect(try workspace.record(jobs[0].id) == before)
+    }
+}
