@@ -75,7 +75,11 @@ public enum DeeprManager {
         case .oneShot(let words):
             do {
                 let status = try session.execute(words: CancelCommand.expandAlias(words))
-                return session.shouldExit ? session.requestedExitCode : status.rawValue
+                // Exiting here skips freeing a large log's tables, which takes a noticeable
+                // share of a one-shot listing's time; the output is flushed first.
+                out.flush()
+                err.flush()
+                exit(session.shouldExit ? session.requestedExitCode : status.rawValue)
             } catch {
                 let presented = DeeprError.from(error)
                 session.error(presented)

@@ -189,8 +189,6 @@ struct JSONReader {
         var contents: Range<Int>
         /// The literal contains a backslash escape.
         var hasEscapes: Bool
-        /// The literal contains bytes of 0x80 or above.
-        var hasNonASCII: Bool
         /// The literal contains a lone surrogate escape or invalid UTF-8, so its decoded
         /// value differs from a plain copy.
         var needsRepair: Bool
@@ -198,36 +196,49 @@ struct JSONReader {
 
     /// Skips a string literal, validating its escapes, and returns facts about it.
     mutating func scanString() throws(JSONParseError) -> StringScan {
-        position += 1
-        let start = position
+        // A local index and pointer keep the loop in registers; `position` is written back
+        // before returning or throwing.
+        guard let base = bytes.baseAddress else { throw error("unterminated string") }
+        let count = bytes.count
+        let start = position + 1
+        var index = start
         var hasEscapes = false
-        var hasNonASCII = false
         var needsRepair = false
-        while position < bytes.count {
-            let byte = bytes[position]
+
+        while index < count {
+            // Skip eight plain ASCII bytes at a time; most of a log line is such text.
+            while index + 8 <= count,
+                !JSONReader.containsSpecialByte(base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            {
+                index += 8
+            }
+            guard index < count else { break }
+
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
             if byte == UInt8(ascii: "\"") {
-                let scan = StringScan(contents: start..<position, hasEscapes: hasEscapes, hasNonASCII: hasNonASCII,
-                                      needsRepair: needsRepair)
-                position += 1
-                return scan
+                position = index + 1
+                return StringScan(contents: start..<index, hasEscapes: hasEscapes, needsRepair: needsRepair)
             }
             if byte == UInt8(ascii: "\\") {
                 hasEscapes = true
-                guard position + 1 < bytes.count else { break }
-                let escaped = bytes[position + 1]
+                guard index + 1 < count else { break }
+                let escaped = base.load(fromByteOffset: index + 1, as: UInt8.self)
                 switch escaped {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    position += 2
+                    index += 2
                 case UInt8(ascii: "u"):
-                    guard let unit = hexUnit(at: position + 2) else { throw error("invalid \\u escape") }
-                    position += 6
+                    guard let unit = hexUnit(at: index + 2) else {
+                        position = index
+                        throw error("invalid \\u escape")
+                    }
+                    index += 6
                     if unit >= 0xD800, unit <= 0xDBFF {
-                        if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                            bytes[position + 1] == UInt8(ascii: "u"), let low = hexUnit(at: position + 2),
-                            low >= 0xDC00, low <= 0xDFFF
+                        if index + 1 < count, base.load(fromByteOffset: index, as: UInt8.self) == UInt8(ascii: "\\"),
+                            base.load(fromByteOffset: index + 1, as: UInt8.self) == UInt8(ascii: "u"),
+                            let low = hexUnit(at: index + 2), low >= 0xDC00, low <= 0xDFFF
                         {
-                            position += 6
+                            index += 6
                         } else {
                             needsRepair = true
                         }
@@ -235,27 +246,44 @@ struct JSONReader {
                         needsRepair = true
                     }
                 default:
+                    position = index
                     throw error("invalid escape")
                 }
                 continue
             }
             if byte < 0x20 {
+                position = index
                 throw error("control character in string")
             }
             if byte >= 0x80 {
-                hasNonASCII = true
-                let length = JSONReader.validUTF8Length(bytes, at: position)
+                let length = JSONReader.validUTF8Length(bytes, at: index)
                 if length == 0 {
                     needsRepair = true
-                    position += 1
+                    index += 1
                 } else {
-                    position += length
+                    index += length
                 }
                 continue
             }
-            position += 1
+            index += 1
         }
+        position = index
         throw error("unterminated string")
+    }
+
+    /// Whether any of the eight bytes in `word` is a quote, a backslash, a control
+    /// character or a non-ASCII byte, the bytes `scanString` must look at one by one.
+    @inline(__always)
+    static func containsSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        // A byte below 0x20 borrows in `word - 0x20…`; standard SWAR "has less than" test.
+        let belowSpace = (word &- ones &* 0x20) & ~word & highBits
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let hasQuote = (quotes &- ones) & ~quotes & highBits
+        let hasBackslash = (backslashes &- ones) & ~backslashes & highBits
+        return (word & highBits) | belowSpace | hasQuote | hasBackslash != 0
     }
 
     /// Reads a string literal and decodes it.
@@ -314,16 +342,12 @@ struct JSONReader {
             return String(decoding: contents, as: UTF8.self)
         }
 
-        var scalars = String.UnicodeScalarView()
+        // Unescape into UTF-8 bytes, then decode once. Raw bytes that are not valid UTF-8
+        // become U+FFFD in that final decoding. An escape always produces whole
+        // sequences, so it never completes or splits a neighbouring invalid sequence.
+        var output: [UInt8] = []
+        output.reserveCapacity(contents.count)
         var index = 0
-        var pendingBytes: [UInt8] = []
-
-        func flushBytes() {
-            if !pendingBytes.isEmpty {
-                scalars.append(contentsOf: String(decoding: pendingBytes, as: UTF8.self).unicodeScalars)
-                pendingBytes.removeAll(keepingCapacity: true)
-            }
-        }
 
         func hex(_ at: Int) -> UInt32 {
             var value: UInt32 = 0
@@ -335,22 +359,25 @@ struct JSONReader {
             return value
         }
 
+        func append(_ scalar: Unicode.Scalar) {
+            output.append(contentsOf: UTF8.encode(scalar)!)
+        }
+
         while index < contents.count {
             let byte = contents[index]
             guard byte == UInt8(ascii: "\\") else {
-                pendingBytes.append(byte)
+                output.append(byte)
                 index += 1
                 continue
             }
-            flushBytes()
             let escaped = contents[index + 1]
             index += 2
             switch escaped {
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
             case UInt8(ascii: "u"):
                 let unit = hex(index)
                 index += 4
@@ -361,16 +388,15 @@ struct JSONReader {
                     if low >= 0xDC00, low <= 0xDFFF {
                         index += 6
                         let combined = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
-                        scalars.append(Unicode.Scalar(combined) ?? "\u{FFFD}")
+                        append(Unicode.Scalar(combined) ?? "\u{FFFD}")
                         continue
                     }
                 }
-                scalars.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
+                append(Unicode.Scalar(unit) ?? "\u{FFFD}")
             default:
-                scalars.append(Unicode.Scalar(escaped))
+                output.append(escaped)
             }
         }
-        flushBytes()
-        return String(scalars)
+        return String(decoding: output, as: UTF8.self)
     }
 }

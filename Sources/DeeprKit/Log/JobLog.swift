@@ -21,6 +21,36 @@ public struct JobLog: Sendable {
     /// The number of the last line when it is malformed and lacks its newline: most likely
     /// a record whose write was cut short. It is also listed in `skippedLines`.
     public var tornFinalLine: Int? = nil
+    /// The tables of the chunks the jobs were read from, in line order.
+    var tables: [JobTable] = []
+    let caches = JobLogCaches()
+
+    /// The tables when `jobs` contains every row of them in order, which is when no id
+    /// repeats. A job's index then gives its table and row without reading `jobs`.
+    var denseTables: [JobTable]? {
+        repeatedLines == 0 && tables.reduce(0, { $0 + $1.count }) == jobs.count ? tables : nil
+    }
+
+    /// Returns the indices of `jobs`, newest first (see `JobSort.byCreation`), computed
+    /// once per log.
+    func newestFirstOrder() -> [Int] {
+        caches.newestFirst.withLock { cached in
+            if let cached { return cached }
+            let order = JobSort.byCreation(jobs, newestFirst: true)
+            cached = order
+            return order
+        }
+    }
+
+    /// Returns, for each job, whether its prompts may contain `text` ignoring case (see
+    /// `PromptText`), or nil when that quick test does not apply to `text`.
+    func promptCandidates(containing text: String) -> [Bool]? {
+        guard PromptText.canSearch(for: text) else { return nil }
+        return caches.prompts.withLock { cached in
+            if cached == nil { cached = PromptText(jobs) }
+            return cached!.candidates(containing: text)
+        }
+    }
 
     /// An empty log, for a file that does not exist yet.
     public static func empty(path: String) -> JobLog {
@@ -44,48 +74,110 @@ public struct JobLog: Sendable {
                 slots.storage[index] = scanChunk(bytes, chunks[index])
             }
         }
-        let results = slots.results
+        let builders = slots.results.compactMap { $0 }
 
-        // Merge: line numbers become absolute, and the last line for an id wins.
-        var jobs: [Job] = []
-        jobs.reserveCapacity(results.reduce(0) { $0 + ($1?.jobs.count ?? 0) })
-        var indexByID: [String: Int] = [:]
-        indexByID.reserveCapacity(jobs.capacity)
+        // Line numbers become absolute.
         var skipped: [Int] = []
-        var repeated = 0
         var lineOffset = 0
-        for result in results {
-            guard let result else { continue }
-            for var job in result.jobs {
-                job.lineNumber += lineOffset
-                if let existing = indexByID[job.id] {
-                    repeated += 1
-                    jobs[existing] = job
-                } else {
-                    indexByID[job.id] = jobs.count
-                    jobs.append(job)
-                }
-            }
-            skipped.append(contentsOf: result.skipped.map { $0 + lineOffset })
-            lineOffset += result.lineCount
+        var tables: [JobTable] = []
+        for builder in builders {
+            skipped.append(contentsOf: builder.skippedLines.map { $0 + lineOffset })
+            tables.append(JobTable(builder, lineNumberOffset: lineOffset))
+            lineOffset += builder.lineCount
         }
+
+        // The last line for an id wins, and a repeated id sits where its winning line is,
+        // so the jobs are the rows not superseded by a later row, in line order.
+        let superseded = supersededRows(tables, idHashes: builders.map(\.idHashes))
+        let repeated = superseded.count
+        var jobs: [Job] = []
+        jobs.reserveCapacity(tables.reduce(0) { $0 + $1.count } - repeated)
+        for (tableIndex, table) in tables.enumerated() {
+            for row in 0..<table.count where repeated == 0 || !superseded.contains(RowReference(table: tableIndex, row: row)) {
+                jobs.append(Job(table: table, index: row))
+            }
+        }
+
         var torn: Int? = nil
         if let last = skipped.last, last == lineOffset, bytes.count > 0, bytes.buffer[bytes.count - 1] != 0x0A {
             torn = last
         }
-        if repeated > 0 {
-            // Keep line order: a repeated id sits where its winning line is.
-            jobs.sort { $0.lineNumber < $1.lineNumber }
-        }
         var log = JobLog(path: path, bytes: bytes, jobs: jobs, skippedLines: skipped, repeatedLines: repeated,
                          lineCount: lineOffset)
         log.tornFinalLine = torn
+        log.tables = tables
         return log
+    }
+
+    struct RowReference: Hashable {
+        var table: Int
+        var row: Int
+    }
+
+    /// Finds every row whose id appears again on a later row.
+    ///
+    /// An open-addressing table of row references replaces a `[String: Int]`, which for a
+    /// million ids costs more time and memory than the rest of the merge. Each slot stores a
+    /// row's global index in its low bits and the top bits of the id's hash above them, so
+    /// ids are only compared when those hash bits match.
+    static func supersededRows(_ tables: [JobTable], idHashes: [[Int]]) -> Set<RowReference> {
+        let total = tables.reduce(0) { $0 + $1.count }
+        guard total > 1 else { return [] }
+        var firstRows: [Int] = []
+        var first = 0
+        for table in tables {
+            firstRows.append(first)
+            first += table.count
+        }
+
+        var slotCount = 16
+        while slotCount < total + total / 2 { slotCount *= 2 }
+        let mask = slotCount - 1
+        let indexBits = Int.bitWidth - (total + 1).leadingZeroBitCount
+        let indexMask = (1 << indexBits) - 1
+        var slots = [Int](repeating: 0, count: slotCount)
+        var superseded: Set<RowReference> = []
+
+        func locate(_ globalIndex: Int) -> RowReference {
+            var tableIndex = tables.count - 1
+            while firstRows[tableIndex] > globalIndex { tableIndex -= 1 }
+            return RowReference(table: tableIndex, row: globalIndex - firstRows[tableIndex])
+        }
+
+        slots.withUnsafeMutableBufferPointer { slots in
+            for (tableIndex, table) in tables.enumerated() {
+                let hashes = idHashes[tableIndex]
+                for row in 0..<table.count {
+                    let hash = hashes[row]
+                    let tag = hash & ~indexMask
+                    // Stored indices are 1-based, so an empty slot is 0.
+                    let entry = tag | (firstRows[tableIndex] + row + 1)
+                    var slot = (hash ^ (hash >> 29)) & mask
+                    while true {
+                        let stored = slots[slot]
+                        if stored == 0 {
+                            slots[slot] = entry
+                            break
+                        }
+                        if stored & ~indexMask == tag {
+                            let earlier = locate((stored & indexMask) - 1)
+                            if Job(table: tables[earlier.table], index: earlier.row).id == Job(table: table, index: row).id {
+                                superseded.insert(earlier)
+                                slots[slot] = entry
+                                break
+                            }
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
+        }
+        return superseded
     }
 
     /// One result slot per chunk; each worker writes only its own slot.
     final class ChunkSlots: @unchecked Sendable {
-        let storage: UnsafeMutableBufferPointer<ChunkResult?>
+        let storage: UnsafeMutableBufferPointer<JobTable.Builder?>
         init(count: Int) {
             storage = .allocate(capacity: count)
             storage.initialize(repeating: nil)
@@ -94,13 +186,7 @@ public struct JobLog: Sendable {
             storage.deinitialize()
             storage.deallocate()
         }
-        var results: [ChunkResult?] { Array(storage) }
-    }
-
-    struct ChunkResult {
-        var jobs: [Job]
-        var skipped: [Int]
-        var lineCount: Int
+        var results: [JobTable.Builder?] { Array(storage) }
     }
 
     /// Splits at line boundaries into at most `count` chunks of similar size.
@@ -120,16 +206,24 @@ public struct JobLog: Sendable {
         return ranges
     }
 
-    static func scanChunk(_ bytes: LogBytes, _ chunk: Range<Int>) -> ChunkResult {
-        let buffer = bytes.buffer
-        var jobs: [Job] = []
-        var skipped: [Int] = []
-        var lineNumber = 0
-        var modelCache: [String] = []
-        var position = chunk.lowerBound
-        jobs.reserveCapacity(chunk.count / 300)
+    /// Bytes scanned between calls that drop the scanned pages of a memory-mapped log.
+    static let residentWindow = 8 << 20
 
+    static func scanChunk(_ bytes: LogBytes, _ chunk: Range<Int>) -> JobTable.Builder {
+        let buffer = bytes.buffer
+        var table = JobTable.Builder(bytes: bytes)
+        let expectedRows = estimateRowCount(buffer, chunk)
+        table.idHashes.reserveCapacity(expectedRows)
+        table.arena.reserveCapacity(min(chunk.count / 2, expectedRows * 160) + 1)
+
+        var lineNumber = 0
+        var position = chunk.lowerBound
+        var droppedUpTo = chunk.lowerBound
         while position < chunk.upperBound {
+            if position - droppedUpTo >= residentWindow {
+                bytes.dropResidentPages(in: droppedUpTo..<position)
+                droppedUpTo = position
+            }
             lineNumber += 1
             var end = position
             if let base = buffer.baseAddress,
@@ -147,25 +241,34 @@ public struct JobLog: Sendable {
 
             if isBlank(buffer, range) { continue }
             guard let fields = LineScanner.scan(buffer, range), let idScan = fields.id, !idScan.contents.isEmpty else {
-                skipped.append(lineNumber)
+                table.skippedLines.append(lineNumber)
                 continue
             }
-
-            let id = JSONReader.decode(buffer, idScan)
-            let status = fields.status.map { JSONReader.decode(buffer, $0) } ?? "unknown"
-            var model: String?
-            if let modelScan = fields.model {
-                model = internModel(buffer, modelScan, cache: &modelCache)
-            }
-            let job = Job(
-                id: id, status: JobStatus(status), createdAt: fields.timestamp, model: model, tags: fields.tags,
-                reportPath: fields.reportPath.map { JSONReader.decode(buffer, $0) },
-                lineNumber: lineNumber, lineRange: range, bytes: bytes,
-                refinedPrompt: fields.refinedPrompt.map(LogString.init), plainPrompt: fields.prompt.map(LogString.init),
-                originalPrompt: fields.originalPrompt.map(LogString.init), usageRange: fields.usage)
-            jobs.append(job)
+            table.append(fields, idScan: idScan, lineNumber: lineNumber, range: range)
         }
-        return ChunkResult(jobs: jobs, skipped: skipped, lineCount: lineNumber)
+        if chunk.count > residentWindow {
+            bytes.dropResidentPages(in: droppedUpTo..<chunk.upperBound)
+        }
+        table.lineCount = lineNumber
+        return table
+    }
+
+    /// Estimates the jobs in `chunk` from the lines of 20 bytes or more (the shortest
+    /// possible job line) in its first megabyte, with some headroom, so the columns
+    /// rarely grow while scanning.
+    private static func estimateRowCount(_ buffer: UnsafeRawBufferPointer, _ chunk: Range<Int>) -> Int {
+        guard let base = buffer.baseAddress, !chunk.isEmpty else { return 0 }
+        let sampleEnd = min(chunk.upperBound, chunk.lowerBound + (1 << 20))
+        var longLines = 0
+        var position = chunk.lowerBound
+        while position < sampleEnd {
+            let found = memchr(base + position, 0x0A, sampleEnd - position)
+            let end = found.map { base.distance(to: UnsafeRawPointer($0)) } ?? sampleEnd
+            if end - position >= 20 { longLines += 1 }
+            position = end + 1
+        }
+        let sampled = sampleEnd - chunk.lowerBound
+        return (longLines + 1) * chunk.count / sampled * 21 / 20 + 16
     }
 
     private static func isBlank(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
@@ -177,21 +280,6 @@ public struct JobLog: Sendable {
             index += 1
         }
         return true
-    }
-
-    /// Reuses one String per distinct model name, since a log holds only a handful.
-    private static func internModel(_ buffer: UnsafeRawBufferPointer, _ scan: JSONReader.StringScan,
-                                    cache: inout [String]) -> String
-    {
-        let contents = UnsafeRawBufferPointer(rebasing: buffer[scan.contents])
-        if !scan.hasEscapes {
-            for cached in cache where cached.utf8.count == contents.count {
-                if cached.utf8.elementsEqual(contents) { return cached }
-            }
-        }
-        let model = JSONReader.decode(buffer, scan)
-        if cache.count < 64 { cache.append(model) }
-        return model
     }
 }
 

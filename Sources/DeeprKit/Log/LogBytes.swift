@@ -28,7 +28,21 @@ public final class LogBytes: @unchecked Sendable {
     }
 
     /// Reads the file at `path`. Throws `LogError.unreadable` with the system's reason.
+    /// Only regular files are read: a device such as /dev/zero would never end, and opening a
+    /// FIFO would wait for a writer.
     public init(contentsOf path: String) throws(LogError) {
+        var pathInfo = stat()
+        if stat(path, &pathInfo) == 0 {
+            switch pathInfo.st_mode & S_IFMT {
+            case S_IFREG:
+                break
+            case S_IFDIR:
+                throw LogError.unreadable(path: path, reason: "it is a directory")
+            default:
+                throw LogError.unreadable(path: path, reason: "it is not a regular file (a device, pipe or socket)")
+            }
+        }
+
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw LogError.unreadable(path: path, reason: String(cString: strerror(errno)))
@@ -80,6 +94,22 @@ public final class LogBytes: @unchecked Sendable {
     }
 
     public var count: Int { buffer.count }
+
+    /// Drops the process's mapped pages that lie wholly inside `range`, so a large log
+    /// that has been scanned does not stay resident twice (once mapped, once as the
+    /// parsed jobs). The bytes stay readable: a later access maps them again from the
+    /// page cache or the file. Does nothing for buffers that are not memory-mapped,
+    /// because `MADV_DONTNEED` would zero anonymous memory.
+    func dropResidentPages(in range: Range<Int>) {
+        guard mapped, let base = buffer.baseAddress else { return }
+        let pageSize = LogBytes.pageSize
+        let start = (range.lowerBound + pageSize - 1) / pageSize * pageSize
+        let end = range.upperBound / pageSize * pageSize
+        guard start < end else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+
+    private static let pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
 
     /// The bytes in `range` as an array.
     public func bytes(_ range: Range<Int>) -> [UInt8] {

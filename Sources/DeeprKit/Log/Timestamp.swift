@@ -121,7 +121,8 @@ extension Timestamp {
         var whole: Int64 = 0
         var wholeDigits = 0
         while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
-            if wholeDigits > 15 { return nil }
+            // Beyond 12 digits (year 33658) the microseconds would overflow Int64.
+            if wholeDigits >= 12 { return nil }
             whole = whole * 10 + Int64(bytes[index] - 48)
             wholeDigits += 1
             index += 1
@@ -138,7 +139,7 @@ extension Timestamp {
         if index != bytes.count {
             // Exponent or other trailing text: fall back to Double if it reads as one.
             let text = String(decoding: bytes, as: UTF8.self)
-            guard let value = Double(text), value.isFinite, abs(value) < 1e13 else { return nil }
+            guard let value = Double(text), value.isFinite, abs(value) < 1e12 else { return nil }
             return Timestamp(microseconds: Int64((value * 1_000_000).rounded()))
         }
 

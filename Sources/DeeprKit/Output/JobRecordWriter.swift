@@ -6,7 +6,7 @@ import Foundation
 /// microseconds, or null), `model`, `prompt` (the displayed prompt, whole), `tags`, `usage`
 /// (the log's object, or null), `cost_usd` (or null when unknown or unpriced),
 /// `report_path` (or null) and `line` (the job's line number in the log).
-public struct JobRecordWriter {
+public struct JobRecordWriter: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         case json, jsonl, csv, tsv
     }
@@ -23,35 +23,40 @@ public struct JobRecordWriter {
                                     "output_tokens", "total_tokens", "cost_usd", "report_path"]
 
     public func write(_ jobs: [Job], format: Format, to sink: OutputSink) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(1 << 17)
+        _ = write(jobs, order: nil, format: format, to: sink, collectingIDs: false)
+    }
 
-        func drain(_ force: Bool = false) {
-            if force || bytes.count >= 1 << 16 {
-                sink.write(bytes: bytes)
-                bytes.removeAll(keepingCapacity: true)
-            }
-        }
+    /// Writes `log.jobs` in `order` (indices into it) in `format` and returns their ids in
+    /// that order.
+    func write(_ log: JobLog, order: [Int], format: Format, to sink: OutputSink) -> [String] {
+        write(log.jobs, order: order, denseTables: log.denseTables, format: format, to: sink, collectingIDs: true)
+    }
 
+    /// Writes `jobs[order[0]], jobs[order[1]], …` (or `jobs` in order when `order` is
+    /// nil) in `format`. Returns their ids in the same order when `collectingIDs` is set,
+    /// gathered while writing, else an empty array.
+    func write(_ jobs: [Job], order: [Int]?, denseTables: [JobTable]? = nil, format: Format, to sink: OutputSink,
+               collectingIDs: Bool) -> [String]
+    {
+        let listing = JSONListing(prices: prices, reports: reports)
         switch format {
         case .json:
-            bytes.append(UInt8(ascii: "["))
-            for (index, job) in jobs.enumerated() {
-                bytes.append(contentsOf: index == 0 ? [0x0A] : [UInt8(ascii: ","), 0x0A])
-                appendJSON(job, into: &bytes)
-                drain()
-            }
-            bytes.append(contentsOf: jobs.isEmpty ? [UInt8(ascii: "]"), 0x0A] : [0x0A, UInt8(ascii: "]"), 0x0A])
+            let count = order?.count ?? jobs.count
+            sink.write(bytes: Array("[".utf8))
+            let ids = listing.write(jobs, order: order, denseTables: denseTables, leading: "\n", separator: ",\n",
+                                    terminator: "", to: sink, collectingIDs: collectingIDs)
+            sink.write(bytes: Array((count == 0 ? "]\n" : "\n]\n").utf8))
+            return ids
         case .jsonl:
-            for job in jobs {
-                appendJSON(job, into: &bytes)
-                bytes.append(0x0A)
-                drain()
-            }
+            return listing.write(jobs, order: order, denseTables: denseTables, leading: "", separator: "",
+                                 terminator: "\n", to: sink, collectingIDs: collectingIDs)
         case .csv, .tsv:
+            let output = ByteBlock(capacity: 1 << 18) { sink.write(bytes: $0) }
             let separator = format == .csv ? "," : "\t"
-            bytes.append(contentsOf: (JobRecordWriter.csvColumns.joined(separator: separator) + (format == .csv ? "\r\n" : "\n")).utf8)
-            for job in jobs {
+            output.append(string: JobRecordWriter.csvColumns.joined(separator: separator) + (format == .csv ? "\r\n" : "\n"))
+            var ids: [String] = []
+            for position in 0..<(order?.count ?? jobs.count) {
+                let job = jobs[order?[position] ?? position]
                 let cells = csvCells(job)
                 let line: String
                 if format == .csv {
@@ -59,11 +64,12 @@ public struct JobRecordWriter {
                 } else {
                     line = cells.map(CSV.tsvCell).joined(separator: "\t") + "\n"
                 }
-                bytes.append(contentsOf: line.utf8)
-                drain()
+                output.append(string: line)
+                if collectingIDs { ids.append(job.id) }
             }
+            output.flush()
+            return ids
         }
-        drain(true)
     }
 
     func csvCells(_ job: Job) -> [String] {
@@ -78,94 +84,38 @@ public struct JobRecordWriter {
         ]
     }
 
-    /// Appends one job object; copies the log's string bytes when they are already valid
-    /// JSON, which keeps large exports fast.
+    /// Appends one job object, as `list --json` writes it.
     func appendJSON(_ job: Job, into bytes: inout [UInt8]) {
-        bytes.append(contentsOf: #"{"id":"#.utf8)
-        JSONWriter.writeString(job.id, into: &bytes, asciiOnly: false)
-        bytes.append(contentsOf: #","status":"#.utf8)
-        JSONWriter.writeString(job.status.rawValue, into: &bytes, asciiOnly: false)
-        bytes.append(contentsOf: #","created_at":"#.utf8)
-        if let created = job.createdAt {
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: created.iso8601.utf8)
-            bytes.append(UInt8(ascii: "\""))
-        } else {
-            bytes.append(contentsOf: "null".utf8)
-        }
-        bytes.append(contentsOf: #","model":"#.utf8)
-        if let model = job.model {
-            JSONWriter.writeString(model, into: &bytes, asciiOnly: false)
-        } else {
-            bytes.append(contentsOf: "null".utf8)
-        }
-
-        bytes.append(contentsOf: #","prompt":"#.utf8)
-        if let field = job.displayedPromptField, !field.scan.needsRepair {
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: job.bytes.buffer[field.scan.contents]))
-            bytes.append(UInt8(ascii: "\""))
-        } else {
-            JSONWriter.writeString(job.prompt, into: &bytes, asciiOnly: false)
-        }
-
-        bytes.append(contentsOf: #","tags":["#.utf8)
-        for (index, tag) in job.tags.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(tag, into: &bytes, asciiOnly: false)
-        }
-        bytes.append(UInt8(ascii: "]"))
-
-        bytes.append(contentsOf: #","usage":"#.utf8)
-        var usage: TokenUsage?
-        if let raw = job.usageJSONBytes {
-            if raw.contains(UInt8(ascii: "N")) || raw.contains(UInt8(ascii: "I")) {
-                // NaN or Infinity inside: rewrite as standard JSON.
-                let value = (try? JSONParser.parse(bytes: raw)) ?? .null
-                JSONWriter.write(value, into: &bytes, style: .compact)
-            } else {
-                bytes.append(contentsOf: raw)
-            }
-            usage = job.usage
-        } else {
-            bytes.append(contentsOf: "null".utf8)
-        }
-
-        bytes.append(contentsOf: #","cost_usd":"#.utf8)
-        if let cost = prices.cost(model: job.model, usage: usage, webSearches: nil) {
-            bytes.append(contentsOf: String(format: "%.6f", cost).utf8)
-        } else {
-            bytes.append(contentsOf: "null".utf8)
-        }
-
-        bytes.append(contentsOf: #","report_path":"#.utf8)
-        if let path = reports.path(for: job) {
-            JSONWriter.writeString(path, into: &bytes, asciiOnly: false)
-        } else {
-            bytes.append(contentsOf: "null".utf8)
-        }
-        bytes.append(contentsOf: #","line":"#.utf8)
-        bytes.append(contentsOf: String(job.lineNumber).utf8)
-        bytes.append(UInt8(ascii: "}"))
+        let output = ByteBlock(capacity: 4096, drain: nil)
+        JSONListing(prices: prices, reports: reports).append(job, into: output)
+        bytes.append(contentsOf: output.bytes)
     }
 }
 
 /// Finds downloaded reports: the log's `report_path`, else `report_<id>.txt` (or `.md`) in
-/// the reports folder. The folder is listed once, not probed per job.
-public final class ReportLocator: @unchecked Sendable {
+/// the reports folder. The folder is listed once, when the locator is made, not probed per
+/// job.
+public final class ReportLocator: Sendable {
     let directory: String
-    private lazy var names: Set<String> = {
-        Set((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-    }()
+    private let names: Set<String>
 
     public init(directory: String) {
         self.directory = directory
+        names = Set((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
     }
 
+    /// Whether the reports folder has no files (or does not exist).
+    var isEmpty: Bool { names.isEmpty }
+
     public func path(for job: Job) -> String? {
-        if let path = job.reportPath { return path }
+        path(forID: job.id, reportPath: job.reportPath)
+    }
+
+    func path(forID id: String, reportPath: String?) -> String? {
+        if let reportPath { return reportPath }
+        if names.isEmpty { return nil }
         for suffix in ["txt", "md"] {
-            let name = "report_\(job.id).\(suffix)"
+            let name = "report_\(id).\(suffix)"
             if names.contains(name) { return (directory as NSString).appendingPathComponent(name) }
         }
         return nil

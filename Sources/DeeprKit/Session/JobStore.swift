@@ -71,9 +71,46 @@ public final class JobStore: @unchecked Sendable {
     public func idsSorted() throws(LogError) -> [String] {
         let log = try current()
         if let sortedIDs { return sortedIDs }
-        let sorted = log.jobs.map(\.id).sorted()
+        let sorted = JobStore.sorted(log.jobs.map(\.id))
         sortedIDs = sorted
         return sorted
+    }
+
+    /// `ids.sorted()`, faster when every id is ASCII: `String`'s `<` then orders by bytes,
+    /// so most comparisons can use the first 16 bytes loaded as two integers.
+    static func sorted(_ ids: [String]) -> [String] {
+        struct Key {
+            var head: UInt64
+            var tail: UInt64
+            var index: Int
+        }
+        var keys: [Key] = []
+        keys.reserveCapacity(ids.count)
+        for (index, id) in ids.enumerated() {
+            var id = id
+            let key = id.withUTF8 { utf8 -> Key? in
+                var head: UInt64 = 0
+                var tail: UInt64 = 0
+                for (offset, byte) in utf8.enumerated() {
+                    guard byte < 0x80 else { return nil }
+                    // Big-endian packing, padded with zeros, keeps byte order.
+                    if offset < 8 {
+                        head |= UInt64(byte) << (56 - 8 * offset)
+                    } else if offset < 16 {
+                        tail |= UInt64(byte) << (56 - 8 * (offset - 8))
+                    }
+                }
+                return Key(head: head, tail: tail, index: index)
+            }
+            guard let key else { return ids.sorted() }
+            keys.append(key)
+        }
+        keys.sort { left, right in
+            if left.head != right.head { return left.head < right.head }
+            if left.tail != right.tail { return left.tail < right.tail }
+            return ids[left.index] < ids[right.index]
+        }
+        return keys.map { ids[$0.index] }
     }
 
     /// Ids that start with `prefix`, found by binary search in the sorted ids.

@@ -85,3 +85,22 @@ import Testing
         #expect(JobTableRenderer.summaryLine("\n\n  plain  \nsecond") == "plain")
     }
 }
+
+/// Logs that are not regular files are refused instead of read forever.
+@Suite struct SpecialLogFileTests {
+    @Test(arguments: ["/dev/zero", "/dev/urandom"])
+    func deviceLogIsRefused(_ path: String) throws {
+        let result = try TestSupport.run(["--log", path, "list", "--all"], directory: TestSupport.temporaryFolder("dev"))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not a regular file"))
+    }
+
+    @Test func fifoLogIsRefused() throws {
+        let folder = TestSupport.temporaryFolder("fifo")
+        let path = folder.appendingPathComponent("job_log.jsonl").path
+        #expect(mkfifo(path, 0o600) == 0)
+        let result = try TestSupport.run(["--log", path, "list"], directory: folder, timeout: 20)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not a regular file"))
+    }
+}

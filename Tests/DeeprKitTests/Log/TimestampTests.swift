@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test(arguments: ["", "yesterday", "2025-13-01", "2025-07-05T25:00:00Z", "2025-07-05T18:22:49+0", "12:00", "2025-07-05Tx",
-                      "NaN", "1e400"])
+                      "NaN", "1e400", "9999999999999999", "9.5e12", "-99999999999999.5", "2025-02-29", "2024-04-31"])
     func rejectsUnreadable(_ text: String) {
         #expect(Timestamp.parse(text) == nil)
     }
