@@ -1,13 +1,13 @@
 /// A failed API call, with what the user needs to act on it: the HTTP status, the API's
-/// `error.message`, the job id and the `x-request-id`. It never holds the API key.
+/// `error.message`, the job id and the `x-request-id`. It never contains the API key.
 public struct APIError: Error, Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
-        /// The server answered with an error status.
+        /// The server returned an error status.
         case http(status: Int)
         case timedOut
         case connectionFailed(String)
         case cancelled
-        /// A 2xx answer whose body is not a JSON object.
+        /// A 2xx response whose body is not a JSON object.
         case invalidBody
         /// A job id with characters other than letters, digits, `_` and `-`; nothing was sent.
         case invalidJobID
@@ -28,7 +28,7 @@ public struct APIError: Error, Sendable, Equatable {
         return nil
     }
 
-    /// Whether the failure says nothing about the job itself (network, gateway, rate limit),
+    /// Whether the failure tells nothing about the job itself (network, gateway, rate limit),
     /// so its recorded status must stay as it was.
     public var isTransient: Bool {
         switch kind {
@@ -39,7 +39,7 @@ public struct APIError: Error, Sendable, Equatable {
     }
 
     /// A 404 with the API's JSON error: the response does not exist (any more). A 404 with an
-    /// HTML page, such as a proxy's maintenance page, says nothing about the job.
+    /// HTML page, such as a proxy's maintenance page, tells nothing about the job.
     public var isNotFound: Bool { httpStatus == 404 && bodyNote == nil }
     public var isAuthentication: Bool { httpStatus == 401 }
 

@@ -83,7 +83,7 @@ enum RemoteFields {
             fields["status"] = .string(newStatus.rawValue)
         }
         if newStatus.isTerminal {
-            if let model = response.model, job.model == nil || job.record["model"]?.stringValue != model {
+            if let model = response.model, job.model != model {
                 fields["model"] = .string(model)
             }
             if let usage = response.raw["usage"], usage.objectValue != nil {

@@ -53,8 +53,12 @@ public struct Completer {
         while index < previous.count {
             let text = previous[index].text
             if text.hasPrefix("-"), text.count > 1 {
-                let name = text.hasPrefix("--") ? String(text.dropFirst(2)) : ""
-                let flag = text.hasPrefix("--") ? spec.flag(named: name) : text.count == 2 ? spec.flag(short: text.last!) : nil
+                var flag: FlagSpec?
+                if text.hasPrefix("--") {
+                    flag = spec.flag(named: String(text.dropFirst(2)))
+                } else if text.count == 2, let letter = text.last {
+                    flag = spec.flag(short: letter)
+                }
                 if let flag, flag.value != nil, !text.contains("=") { index += 1 }
             } else {
                 count += 1

@@ -95,8 +95,10 @@ final class SleepRecorder: Sendable {
         #expect(transport.requests.withLock { $0.count } == 3)
         let delays = sleeps.values.withLock { $0 }
         #expect(delays.count == 2)
-        #expect(delays[0] >= 0.375 && delays[0] <= 0.5)
-        #expect(delays[1] >= 0.75 && delays[1] <= 1.0)
+        #expect(delays[0] >= 0.375)
+        #expect(delays[0] <= 0.5)
+        #expect(delays[1] >= 0.75)
+        #expect(delays[1] <= 1.0)
     }
 
     @Test func insufficientQuotaIsNotRetried() throws {
